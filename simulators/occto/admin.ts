@@ -1,0 +1,164 @@
+// Admin API: plain HTTP on 127.0.0.1, JSON in and out, for tests, benchmarks and operators of the
+// local stack. Bodies are validated with zod (400 names the fields). No credentials ever appear.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { isAreaCode, type AreaCode } from '../../domain/areas.js';
+import { jstDate } from '../../domain/jst.js';
+import { pointIdProblem } from '../../domain/supply-point.js';
+import { faultSpecSchema } from './faults.js';
+import { nextButOneMeterReadingDate, provisionalMeterReadingDay } from './meter-reading.js';
+import { patternSchema } from './patterns.js';
+import type { OcctoSimulator } from './server.js';
+import type { FaultSpec } from './types.js';
+import { jstTimestamp } from './wire-extras.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+const instant = (field: string) =>
+  z.union([
+    z.number({ error: `${field} must be epoch ms or an ISO 8601 date-time with offset` }).int({ error: `${field} must be an integer epoch-ms value` }),
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, `${field} must be an ISO 8601 date-time with offset, e.g. 2026-05-11T10:00:00+09:00`)
+      .refine((s) => Number.isFinite(Date.parse(s)), `${field} is not a valid date-time`)
+      .transform((s) => Date.parse(s)),
+  ]);
+
+const clockBody = z
+  .object({
+    now: instant('now').optional(),
+    advanceMs: z.number({ error: 'advanceMs must be a number of ms' }).int({ error: 'advanceMs must be an integer' }).optional(),
+  })
+  .strict()
+  .refine((b) => b.now !== undefined || b.advanceMs !== undefined, { message: 'one of now, advanceMs is required', path: ['now'] });
+
+const patternBody = z
+  .object({
+    supplyPointId: z.string({ error: 'supplyPointId must be a string of 22 digits' }).superRefine((s, ctx) => {
+      const problem = pointIdProblem(s, 'supplyPointId');
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    pattern: patternSchema,
+  })
+  .strict();
+
+const maintenanceBody = z
+  .object({
+    start: instant('start'),
+    end: instant('end'),
+    area: z.string().refine(isAreaCode, 'area must be a two-digit area code 01–10').optional(),
+    reason: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((w) => w.start < w.end, { message: 'end must be after start', path: ['end'] });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly payload: unknown,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  throw new HttpError(400, {
+    error: 'invalid request body',
+    issues: r.error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message })),
+  });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, { error: 'body is not valid JSON' });
+  }
+}
+
+type Sim = Omit<OcctoSimulator, 'url' | 'endpoint' | 'adminUrl' | 'close'>;
+
+function clockView(sim: Sim) {
+  const nowMs = sim.clock.now();
+  return { nowMs, nowJst: jstTimestamp(nowMs) };
+}
+
+async function route(sim: Sim, req: IncomingMessage, url: URL): Promise<unknown> {
+  const key = `${req.method} ${url.pathname}`;
+  switch (key) {
+    case 'GET /calls':
+      return sim.calls();
+    case 'GET /violations':
+      return sim.violations();
+    case 'GET /state':
+      return sim.state();
+    case 'GET /summary':
+      return sim.summary();
+    case 'GET /clock':
+      return clockView(sim);
+    case 'GET /meter-reading': {
+      const id = url.searchParams.get('supplyPointId') ?? '';
+      const problem = pointIdProblem(id, 'supplyPointId');
+      if (problem) throw new HttpError(400, { error: 'invalid query', issues: [{ field: 'supplyPointId', message: problem }] });
+      const today = jstDate(sim.clock.now());
+      return { supplyPointId: id, meterReadingDay: provisionalMeterReadingDay(id), today, nextButOneMeterReadingDate: nextButOneMeterReadingDate(id, today) };
+    }
+    case 'POST /clock': {
+      const b = parse(clockBody, await readJson(req));
+      if (b.now !== undefined) sim.clock.set(b.now);
+      if (b.advanceMs !== undefined) sim.clock.advance(b.advanceMs);
+      return clockView(sim);
+    }
+    case 'POST /patterns': {
+      const b = parse(patternBody, await readJson(req));
+      sim.setPattern(b.supplyPointId, b.pattern);
+      return { ok: true, supplyPointId: b.supplyPointId, pattern: b.pattern };
+    }
+    case 'POST /faults': {
+      const f = parse(faultSpecSchema, await readJson(req)) as FaultSpec;
+      sim.injectFault(f);
+      return { ok: true, pendingFaults: sim.state().pendingFaults };
+    }
+    case 'POST /maintenance': {
+      const b = parse(maintenanceBody, await readJson(req));
+      sim.addMaintenance({ start: b.start, end: b.end, area: b.area as AreaCode | undefined, reason: b.reason });
+      return { ok: true, adHocMaintenance: sim.state().adHocMaintenance };
+    }
+    case 'POST /reset':
+      sim.reset();
+      return { ok: true };
+    default:
+      throw new HttpError(404, {
+        error: `no admin route ${key}`,
+        routes: ['GET /calls', 'GET /violations', 'GET /state', 'GET /summary', 'GET /clock', 'GET /meter-reading?supplyPointId=', 'POST /clock', 'POST /patterns', 'POST /faults', 'POST /maintenance', 'POST /reset'],
+      });
+  }
+}
+
+export function createAdminHandler(sim: Sim): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    route(sim, req, url)
+      .then((payload) => reply(res, 200, payload))
+      .catch((e: unknown) => {
+        if (e instanceof HttpError) return reply(res, e.status, e.payload);
+        reply(res, 500, { error: e instanceof Error ? e.message : 'internal error' });
+      });
+  };
+}
+
+function reply(res: ServerResponse, status: number, payload: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(payload));
+}

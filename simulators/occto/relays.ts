@@ -1,0 +1,209 @@
+// 廃止取次 (switching discontinuation relay), the OCCTO-internal workflow (spec §4, §5.1, §6.4).
+// The (simulated) current retailer judges each relay `judgementDelayMs` of simulated time after its
+// registration, as its pattern says. Everything is computed on read from the simulated clock, so no
+// timers exist and clock jumps just work.
+import { randomInt } from 'node:crypto';
+import {
+  NG_REASON_COUNT,
+  RELAY_STATUS,
+  fromWireDate,
+  toWireDate,
+  type RelayRecord,
+  type RelayRegisterRequest,
+  type RelayResultRequest,
+  type WireCategory,
+} from '../../activities/occto/provisional-wire-format.js';
+import { isoDateProblem, jstDate } from '../../domain/jst.js';
+import { checkSupplyStartDate } from '../../domain/start-date-rules.js';
+import { BusinessError, inputError } from './business-error.js';
+import { nextButOneMeterReadingDate } from './meter-reading.js';
+import { NG_REASONS, type Pattern } from './patterns.js';
+import { jstTimestamp } from './wire-extras.js';
+
+export type Judgement = { kind: 'ok' } | { kind: 'ng'; reasons: number[] } | { kind: 'never' };
+
+export interface Relay {
+  no: string;
+  company: string;
+  category: WireCategory;
+  pointId: string;
+  jigyoshaKanriNo: string;
+  /** 'YYYY-MM-DD'. */
+  kyokyuKaishiBi: string;
+  genKouriJigyoshaCode?: string;
+  registeredAt: number;
+  /** When the current retailer's judgement becomes visible; undefined = never. */
+  decisionAt?: number;
+  judgement: Judgement;
+  cancelledAt?: number;
+  pattern: Pattern;
+}
+
+export interface RelayOpContext {
+  company: string;
+  category: WireCategory;
+  now: number;
+  pattern: Pattern;
+  judgementDelayMs: number;
+}
+
+/** Relay number: 'H' + 11 digits (5 random per simulator + a 6-digit counter; never reused). */
+function numberer(prefix: string): () => string {
+  const base = randomInt(10_000, 100_000);
+  let n = 0;
+  return () => `${prefix}${base}${String(++n % 1_000_000).padStart(6, '0')}`;
+}
+
+export class RelayStore {
+  private relays: Relay[] = [];
+  private readonly nextNo = numberer('H');
+
+  all(): readonly Relay[] {
+    return this.relays;
+  }
+
+  byNo(no: string): Relay | undefined {
+    return this.relays.find((r) => r.no === no);
+  }
+
+  /** 状況コード at simulated time t. */
+  jokyo(relay: Relay, t: number): string {
+    if (relay.cancelledAt !== undefined) return RELAY_STATUS.cancelled;
+    if (relay.decisionAt === undefined || t < relay.decisionAt) return RELAY_STATUS.pending;
+    return relay.judgement.kind === 'ng' ? RELAY_STATUS.ng : RELAY_STATUS.ok;
+  }
+
+  /** Open = pending or judged OK (matched included): blocks a new registration for the point. */
+  openForPoint(pointId: string, t: number): Relay | undefined {
+    return this.relays.find((r) => r.pointId === pointId && isOpen(this.jokyo(r, t)));
+  }
+
+  own(ctx: Pick<RelayOpContext, 'company' | 'category'>, no: string): Relay | undefined {
+    const r = this.byNo(no);
+    return r && r.company === ctx.company && r.category === ctx.category ? r : undefined;
+  }
+
+  /** 更新フラグ 1 登録. */
+  register(ctx: RelayOpContext, req: RelayRegisterRequest): Relay {
+    for (const field of ['kyokyuKaishiBi', 'juyoshaMei', 'juyoshaMeiKana', 'juyoshaJusho'] as const) {
+      if (!req[field]) throw inputError(field, 'required', `${field} is required when koshinFlag is 1 (登録)`);
+    }
+    const start = this.checkedStartDate(ctx, req.kyokyuChitenTokuteiNo, req.kyokyuKaishiBi as string);
+    if (ctx.pattern === 'duplicate') {
+      throw new BusinessError('ERR_SW_DUPLICATE', 'a 廃止取次 of another retailer is open for this supply point (simulated pattern duplicate)');
+    }
+    if (this.openForPoint(req.kyokyuChitenTokuteiNo, ctx.now)) {
+      throw new BusinessError('ERR_SW_DUPLICATE', 'a 廃止取次 that is pending or judged OK already exists for this supply point');
+    }
+    const relay: Relay = {
+      no: this.nextNo(),
+      company: ctx.company,
+      category: ctx.category,
+      pointId: req.kyokyuChitenTokuteiNo,
+      jigyoshaKanriNo: req.jigyoshaKanriNo,
+      kyokyuKaishiBi: start,
+      genKouriJigyoshaCode: req.genKouriJigyoshaCode,
+      registeredAt: ctx.now,
+      decisionAt: ctx.pattern === 'never-judged' ? undefined : ctx.now + ctx.judgementDelayMs,
+      judgement: this.judgementFor(ctx.pattern, req.kyokyuChitenTokuteiNo),
+      pattern: ctx.pattern,
+    };
+    this.relays.push(relay);
+    return relay;
+  }
+
+  /** 更新フラグ 2 訂正: only while pending (the judgement cannot be changed afterwards). Rules unknown (spec §4.2): assumption. */
+  correct(ctx: RelayOpContext, req: RelayRegisterRequest): Relay {
+    const relay = this.referenced(ctx, req);
+    if (this.jokyo(relay, ctx.now) !== RELAY_STATUS.pending) {
+      throw new BusinessError('ERR_20070', `haishiToritsugiNo ${relay.no} is ${this.jokyo(relay, ctx.now)}, only a pending (01) 廃止取次 can be corrected`);
+    }
+    if (req.kyokyuKaishiBi) relay.kyokyuKaishiBi = this.checkedStartDate(ctx, relay.pointId, req.kyokyuKaishiBi);
+    relay.jigyoshaKanriNo = req.jigyoshaKanriNo;
+    return relay;
+  }
+
+  /** 更新フラグ 3 取消: own relay pending or judged OK → cancelled; already cancelled → success (idempotent). */
+  cancel(ctx: RelayOpContext, req: RelayRegisterRequest): Relay {
+    const relay = this.referenced(ctx, req);
+    const status = this.jokyo(relay, ctx.now);
+    if (status === RELAY_STATUS.cancelled) return relay;
+    if (status !== RELAY_STATUS.pending && status !== RELAY_STATUS.ok) {
+      throw new BusinessError('ERR_20070', `haishiToritsugiNo ${relay.no} has status ${status}; only 01 (pending) or 02 (judged OK) can be cancelled`);
+    }
+    relay.cancelledAt = ctx.now;
+    return relay;
+  }
+
+  /** IS_x20210: the caller's own relays of the category matching every given criterion. */
+  query(ctx: Pick<RelayOpContext, 'company' | 'category'>, req: RelayResultRequest): Relay[] {
+    return this.relays.filter(
+      (r) =>
+        r.company === ctx.company &&
+        r.category === ctx.category &&
+        (req.haishiToritsugiNo === undefined || r.no === req.haishiToritsugiNo) &&
+        (req.kyokyuChitenTokuteiNo === undefined || r.pointId === req.kyokyuChitenTokuteiNo) &&
+        (req.jigyoshaKanriNo === undefined || r.jigyoshaKanriNo === req.jigyoshaKanriNo),
+    );
+  }
+
+  record(relay: Relay, t: number, matched: boolean): RelayRecord {
+    const jokyoCode = this.jokyo(relay, t) as RelayRecord['jokyoCode'];
+    const judged = relay.decisionAt !== undefined && t >= relay.decisionAt;
+    return {
+      haishiToritsugiNo: relay.no,
+      kyokyuChitenTokuteiNo: relay.pointId,
+      jigyoshaKanriNo: relay.jigyoshaKanriNo,
+      jokyoCode,
+      matchingZumi: matched ? '1' : '0',
+      kyokyuKaishiBi: toWireDate(relay.kyokyuKaishiBi),
+      tourokuNichiji: jstTimestamp(relay.registeredAt),
+      hanteiNichiji: judged ? jstTimestamp(relay.decisionAt as number) : undefined,
+      hanteiNgRiyu: judged && relay.judgement.kind === 'ng' ? ngFlags(relay.judgement.reasons) : undefined,
+    };
+  }
+
+  reset(): void {
+    this.relays = [];
+  }
+
+  private referenced(ctx: RelayOpContext, req: RelayRegisterRequest): Relay {
+    if (!req.haishiToritsugiNo) {
+      throw inputError('haishiToritsugiNo', 'required', `haishiToritsugiNo is required when koshinFlag is ${req.koshinFlag}`);
+    }
+    const relay = this.own(ctx, req.haishiToritsugiNo);
+    if (!relay || relay.pointId !== req.kyokyuChitenTokuteiNo) {
+      throw new BusinessError('ERR_20040', `no 廃止取次 ${req.haishiToritsugiNo} of this retailer for this supply point and category`);
+    }
+    return relay;
+  }
+
+  private judgementFor(pattern: Pattern, pointId: string): Judgement {
+    if (pattern === 'never-judged') return { kind: 'never' };
+    if (pattern === 'ng') return { kind: 'ng', reasons: NG_REASONS.ng };
+    if (pattern === 'ng-once' && !this.relays.some((r) => r.pointId === pointId)) return { kind: 'ng', reasons: NG_REASONS['ng-once'] };
+    return { kind: 'ok' };
+  }
+
+  /** 供給開始日 rules (spec §5.1) against the simulated today; returns 'YYYY-MM-DD'. */
+  private checkedStartDate(ctx: RelayOpContext, pointId: string, wire: string): string {
+    const start = fromWireDate(wire);
+    const problem = isoDateProblem(start);
+    if (problem) throw inputError('kyokyuKaishiBi', 'date', `kyokyuKaishiBi ${wire} ${problem}`);
+    const today = jstDate(ctx.now);
+    const check = checkSupplyStartDate({
+      category: ctx.category,
+      supplyStartDate: start,
+      today,
+      nextButOneMeterReadingDate: ctx.category === 'HV' ? undefined : nextButOneMeterReadingDate(pointId, today),
+    });
+    if (!check.ok) throw inputError('kyokyuKaishiBi', check.rule, check.message.replaceAll('supplyStartDate', 'kyokyuKaishiBi'));
+    return start;
+  }
+}
+
+const isOpen = (status: string): boolean => status === RELAY_STATUS.pending || status === RELAY_STATUS.ok;
+
+export function ngFlags(reasons: number[]): string {
+  return Array.from({ length: NG_REASON_COUNT }, (_, i) => (reasons.includes(i + 1) ? '1' : '0')).join('');
+}

@@ -1,0 +1,184 @@
+// A faithful fake of the OCCTO スイッチング支援システム: a real HTTPS server (mutual TLS) on
+// 127.0.0.1 speaking the provisional SOAP wire format, plus a plain-HTTP admin API.
+// See spec/occto-switching.md §12 for the checklist it follows.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import pino from 'pino';
+import { SOAP_ENDPOINT_PATH } from '../../activities/occto/provisional-wire-format.js';
+import { isAreaCode, type AreaCode } from '../../domain/areas.js';
+import { companyCodeProblem } from '../../domain/company.js';
+import { OCCTO_DEFAULT_MAINTENANCE, type MaintenanceConfig } from '../../domain/maintenance.js';
+import { createAdminHandler } from './admin.js';
+import { ApplicationStore } from './applications.js';
+import { createSimClock } from './clock.js';
+import { FaultQueue } from './faults.js';
+import { MaintenanceSchedule } from './maintenance.js';
+import { PatternTable, type Pattern } from './patterns.js';
+import { RateAccounting } from './rate-accounting.js';
+import { RelayStore } from './relays.js';
+import { Sleeper } from './sleeper.js';
+import { createSoapHandler, type Timing } from './soap-handler.js';
+import { buildState } from './state-view.js';
+import type { AdHocWindow, CallRecord, FaultSpec, SimCompany, SimulatorState, SimulatorSummary, Violation } from './types.js';
+import { jstTimestamp } from './wire-extras.js';
+
+export type * from './types.js';
+export { PATTERNS, PATTERN_BY_SUFFIX, syntheticPointId } from './patterns.js';
+export { nextButOneMeterReadingDate, provisionalMeterReadingDay } from './meter-reading.js';
+
+export interface OcctoSimulatorOptions {
+  tls: { cert: string; key: string; ca: string }; // PEM
+  companies: Array<{ code: string; loginId: string; password: string; contractAreas?: AreaCode[] /* 託送基本契約 areas; default all */ }>;
+  /** 0/undefined = random free port. */
+  port?: number;
+  /** Plain HTTP admin API on 127.0.0.1; 0/undefined = random. */
+  adminPort?: number;
+  /** judgementDelayMs / processingDelayMs: simulated ms (default 60 000 / 120 000); slowMs / hangMs: real ms (default 3 000 / 60 000). */
+  timing?: { judgementDelayMs?: number; processingDelayMs?: number; slowMs?: number; hangMs?: number };
+  /** Default OCCTO_DEFAULT_MAINTENANCE (Sunday 00:00–06:00 JST). */
+  maintenance?: MaintenanceConfig;
+  /** Default 3: a 4th request of a company within 1000 ms is answered 429. */
+  rateLimit?: { rejectAbovePerSecond?: number };
+  logger?: pino.Logger;
+}
+
+export interface OcctoSimulator {
+  /** https://127.0.0.1:<port> */
+  url: string;
+  /** url + SOAP_ENDPOINT_PATH */
+  endpoint: string;
+  /** http://127.0.0.1:<adminPort> */
+  adminUrl: string;
+  clock: { now(): number; set(ms: number): void; advance(ms: number): void };
+  calls(): CallRecord[];
+  violations(): Violation[];
+  state(): SimulatorState;
+  summary(): SimulatorSummary;
+  setPattern(supplyPointId: string, pattern: Pattern): void;
+  injectFault(f: FaultSpec): void;
+  addMaintenance(w: AdHocWindow): void;
+  /** Forgets calls, violations, relays, applications, overrides, faults, added windows, and the clock offset. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMING: Timing = { judgementDelayMs: 60_000, processingDelayMs: 120_000, slowMs: 3_000, hangMs: 60_000 };
+
+function checkedCompanies(list: OcctoSimulatorOptions['companies']): Map<string, SimCompany> {
+  if (list.length === 0) throw new RangeError('startOcctoSimulator: at least one company is required');
+  const map = new Map<string, SimCompany>();
+  for (const [i, c] of list.entries()) {
+    const problem = companyCodeProblem(c.code, `companies[${i}].code`);
+    if (problem) throw new RangeError(`startOcctoSimulator: ${problem}`);
+    if (!c.loginId || !c.password) throw new RangeError(`startOcctoSimulator: companies[${i}] needs a loginId and a password`);
+    for (const a of c.contractAreas ?? []) {
+      if (!isAreaCode(a)) throw new RangeError(`startOcctoSimulator: companies[${i}].contractAreas: '${String(a)}' is not an area code 01–10`);
+    }
+    if (map.has(c.code)) throw new RangeError(`startOcctoSimulator: company ${c.code} is configured twice`);
+    map.set(c.code, { ...c, contractAreas: c.contractAreas ? [...c.contractAreas] : undefined });
+  }
+  return map;
+}
+
+function checkedTiming(t: OcctoSimulatorOptions['timing']): Timing {
+  const timing = { ...DEFAULT_TIMING, ...Object.fromEntries(Object.entries(t ?? {}).filter(([, v]) => v !== undefined)) } as Timing;
+  for (const [k, v] of Object.entries(timing)) {
+    if (!Number.isFinite(v) || v < 0) throw new RangeError(`startOcctoSimulator: timing.${k} must be a non-negative number of ms (got ${String(v)})`);
+  }
+  return timing;
+}
+
+function listen(server: HttpServer | HttpsServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Raw TCP sockets (TLS ones included from before the handshake), so close() can end them. */
+function trackSockets(server: HttpServer | HttpsServer): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  return sockets;
+}
+
+export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<OcctoSimulator> {
+  const companies = checkedCompanies(opts.companies);
+  const timing = checkedTiming(opts.timing);
+  const rejectAbove = opts.rateLimit?.rejectAbovePerSecond ?? 3;
+  if (!(rejectAbove >= 1)) throw new RangeError(`startOcctoSimulator: rateLimit.rejectAbovePerSecond must be ≥ 1 (got ${rejectAbove})`);
+  const logger = opts.logger ?? pino({ level: 'silent' });
+
+  const clock = createSimClock();
+  const rates = new RateAccounting(rejectAbove);
+  const patterns = new PatternTable();
+  const relays = new RelayStore();
+  const apps = new ApplicationStore(relays);
+  const faults = new FaultQueue();
+  const maintenance = new MaintenanceSchedule(opts.maintenance ?? OCCTO_DEFAULT_MAINTENANCE);
+  const sleeper = new Sleeper();
+  const once = { http500: new Set<string>(), held: new Set<string>() };
+
+  const soap = createHttpsServer(
+    { cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true },
+    createSoapHandler({ clock, companies, rates, patterns, books: { relays, apps }, faults, maintenance, timing, sleeper, logger, once }),
+  );
+  soap.on('tlsClientError', (err) => logger.warn({ reason: err.message.slice(0, 200) }, 'occto simulator: TLS handshake refused'));
+  const soapSockets = trackSockets(soap);
+
+  const sim: Omit<OcctoSimulator, 'url' | 'endpoint' | 'adminUrl' | 'close'> = {
+    clock: { now: () => clock.now(), set: (ms) => clock.set(ms), advance: (ms) => clock.advance(ms) },
+    calls: () => rates.calls(),
+    violations: () => rates.violations(),
+    summary: () => rates.summary(),
+    state: () => ({ ...buildState({ relays, apps }, clock.now(), timing), patternOverrides: patterns.overridesAsRecord(), pendingFaults: faults.pending(), adHocMaintenance: maintenance.addedWindows() }),
+    setPattern: (id, p) => patterns.set(id, p),
+    injectFault: (f) => faults.add(f),
+    addMaintenance: (w) => maintenance.add(w),
+    reset: () => {
+      rates.reset();
+      patterns.reset();
+      relays.reset();
+      apps.reset();
+      faults.reset();
+      maintenance.reset();
+      once.http500.clear();
+      once.held.clear();
+      clock.reset();
+      logger.info({ nowJst: jstTimestamp(clock.now()) }, 'occto simulator: reset');
+    },
+  };
+
+  const admin = createHttpServer(createAdminHandler(sim));
+  const adminSockets = trackSockets(admin);
+
+  const port = await listen(soap, opts.port ?? 0);
+  let adminPort: number;
+  try {
+    adminPort = await listen(admin, opts.adminPort ?? 0);
+  } catch (e) {
+    soap.close();
+    throw e;
+  }
+  const url = `https://127.0.0.1:${port}`;
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  logger.info({ url, adminUrl, companies: [...companies.keys()] }, 'occto simulator: listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      sleeper.close();
+      const done = Promise.all([soap, admin].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      for (const s of [...soapSockets, ...adminSockets]) s.destroy();
+      await done;
+    })());
+
+  return { ...sim, url, endpoint: `${url}${SOAP_ENDPOINT_PATH}`, adminUrl, close };
+}

@@ -1,0 +1,48 @@
+// Temporal servers for tests, from the binaries scripts/ensure-temporal.sh installed (registries
+// only): the Java time-skipping test server, or the CLI dev server. Never downloaded at run time.
+import { inject } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { createDataConverter } from '../../worker/data-converter.js';
+import { generateCodecKeySpec, parseCodecKeys } from '../../worker/payload-codec.js';
+
+/** One payload key per test process: every client and worker of the file encrypts with it. */
+export const TEST_CODEC_KEYS = parseCodecKeys(generateCodecKeySpec('test'));
+const client = { dataConverter: createDataConverter(TEST_CODEC_KEYS) };
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
+    client,
+  });
+  // The Java test server knows no custom search attributes until told, like a real cluster.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${k.type}` as 'INDEXED_VALUE_TYPE_KEYWORD']]),
+    ),
+  });
+  return env;
+}
+
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: inject('temporalCli') },
+      searchAttributes: SEARCH_ATTRIBUTES,
+      extraArgs: ['--log-level', 'error'],
+    },
+    client,
+  });
+}

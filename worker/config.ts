@@ -1,0 +1,141 @@
+// Worker configuration from the environment, validated once at start with messages that name the
+// variable and the rule. Secrets (passwords, keys) come from the environment or files only — never
+// from workflow inputs — and are never echoed in error messages.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { companyCodeProblem } from '../domain/company.js';
+import { parseOcctoClientConfig, type OcctoClientConfig } from '../activities/occto/config.js';
+import { parseCodecKeys, type CodecKeys } from './payload-codec.js';
+
+export interface WorkerConfig {
+  temporal: { address: string; namespace: string };
+  companies: string[];
+  occto: OcctoClientConfig;
+  /** Server-side cap per OCCTO task queue (design.md §3: just under 1 request/s per company). */
+  occtoRatePerSecond: number;
+  occtoMaxConcurrent: number;
+  codecKeys: CodecKeys;
+  logLevel: string;
+  workflowBundlePath?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const num = (name: string, dflt: number, rule: (n: number) => boolean, ruleText: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return dflt;
+      const n = Number(v);
+      if (!Number.isFinite(n) || !rule(n)) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be ${ruleText} (got '${v}')` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  DENKI_COMPANIES: z
+    .string({ error: 'DENKI_COMPANIES is required: the 事業者コード (5 digits) we operate for, comma-separated' })
+    .transform((v, ctx) => {
+      const codes = v.split(',').map((s) => s.trim()).filter(Boolean);
+      if (codes.length === 0) ctx.addIssue({ code: 'custom', message: 'DENKI_COMPANIES must list at least one 事業者コード' });
+      for (const c of codes) {
+        const p = companyCodeProblem(c, `DENKI_COMPANIES entry '${c}'`);
+        if (p) ctx.addIssue({ code: 'custom', message: p });
+      }
+      return codes;
+    }),
+  OCCTO_ENDPOINT: z.string({ error: 'OCCTO_ENDPOINT is required: the https:// URL of the OCCTO SOAP service' }),
+  OCCTO_SOURCE_IP: z.string().default('127.0.0.1'),
+  OCCTO_TIMEOUT_MS: num('OCCTO_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
+  OCCTO_MIN_SPACING_MS: num('OCCTO_MIN_SPACING_MS', 1_050, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer of milliseconds'),
+  OCCTO_RATE_PER_SECOND: num('OCCTO_RATE_PER_SECOND', 0.9, (n) => n > 0 && n <= 100, 'a number of requests per second in (0, 100]'),
+  OCCTO_MAX_CONCURRENT: num('OCCTO_MAX_CONCURRENT', 2, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
+  DENKI_WORKFLOW_BUNDLE: z.string().optional(),
+  DENKI_PAYLOAD_ACTIVE_KEY: z.string().optional(),
+});
+
+/** A value from VAR, or from the file named by VAR_FILE (secrets mounted as files). */
+function valueOrFile(env: Env, name: string, problems: string[]): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (direct !== undefined && direct !== '') return direct;
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      problems.push(`${name}_FILE: cannot read '${file}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return undefined;
+}
+
+/** PEM from VAR_FILE (path) — per company OCCTO_<code>_CERT_FILE, falling back to OCCTO_CERT_FILE. */
+function pemFor(env: Env, company: string | undefined, what: 'CERT' | 'KEY' | 'CA', problems: string[], required: boolean): string | undefined {
+  const names = company ? [`OCCTO_${company}_${what}`, `OCCTO_${what}`] : [`OCCTO_${what}`];
+  for (const n of names) {
+    const v = valueOrFile(env, n, problems);
+    if (v) return v;
+  }
+  if (required) problems.push(`${names.map((n) => `${n}_FILE`).join(' or ')} is required (PEM file of the ${what === 'CERT' ? 'client certificate' : 'private key'} for ${company})`);
+  return undefined;
+}
+
+export function loadCodecKeys(env: Env = process.env): CodecKeys {
+  const problems: string[] = [];
+  const spec = valueOrFile(env, 'DENKI_PAYLOAD_KEYS', problems);
+  if (problems.length) throw new Error(problems.join('; '));
+  if (!spec) throw new Error('DENKI_PAYLOAD_KEYS (or DENKI_PAYLOAD_KEYS_FILE) is required: "keyId:base64-32-byte-key[,…]" for payload encryption');
+  return parseCodecKeys(spec, env.DENKI_PAYLOAD_ACTIVE_KEY || undefined);
+}
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid worker configuration: ${parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const ca = pemFor(env, undefined, 'CA', problems, false);
+  const companies: Record<string, unknown> = {};
+  for (const code of e.DENKI_COMPANIES) {
+    companies[code] = {
+      cert: pemFor(env, code, 'CERT', problems, true),
+      key: pemFor(env, code, 'KEY', problems, true),
+      ca,
+      loginId: valueOrFile(env, `OCCTO_${code}_LOGIN_ID`, problems) ?? valueOrFile(env, 'OCCTO_LOGIN_ID', problems),
+      password: valueOrFile(env, `OCCTO_${code}_PASSWORD`, problems) ?? valueOrFile(env, 'OCCTO_PASSWORD', problems),
+    };
+    if (!(companies[code] as { loginId?: string }).loginId) problems.push(`OCCTO_${code}_LOGIN_ID or OCCTO_LOGIN_ID is required`);
+    if (!(companies[code] as { password?: string }).password) problems.push(`OCCTO_${code}_PASSWORD(_FILE) or OCCTO_PASSWORD(_FILE) is required`);
+  }
+  let codecKeys: CodecKeys | undefined;
+  try {
+    codecKeys = loadCodecKeys(env);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (problems.length) throw new Error(`invalid worker configuration: ${problems.join('; ')}`);
+  const occto = parseOcctoClientConfig({
+    endpoint: e.OCCTO_ENDPOINT,
+    sourceIp: e.OCCTO_SOURCE_IP,
+    timeoutMs: e.OCCTO_TIMEOUT_MS,
+    minSpacingMs: e.OCCTO_MIN_SPACING_MS,
+    companies,
+  });
+  return {
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
+    companies: e.DENKI_COMPANIES,
+    occto,
+    occtoRatePerSecond: e.OCCTO_RATE_PER_SECOND,
+    occtoMaxConcurrent: e.OCCTO_MAX_CONCURRENT,
+    codecKeys: codecKeys!,
+    logLevel: e.LOG_LEVEL,
+    workflowBundlePath: e.DENKI_WORKFLOW_BUNDLE,
+  };
+}

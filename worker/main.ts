@@ -1,0 +1,41 @@
+// Worker process: `npm run worker` (development) or `node dist/worker/main.js` (production).
+import { NativeConnection } from '@temporalio/worker';
+import { loadWorkerConfig } from './config.js';
+import { createLogger, installRuntimeLogging } from './logging.js';
+import { workflowSource } from './workflow-source.js';
+import { createWorkerSet } from './workers.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadWorkerConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel, 'denki-flow-worker');
+  installRuntimeLogging(logger);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const set = await createWorkerSet({
+    connection,
+    namespace: config.temporal.namespace,
+    companies: config.companies,
+    occto: config.occto,
+    occtoRatePerSecond: config.occtoRatePerSecond,
+    occtoMaxConcurrent: config.occtoMaxConcurrent,
+    codecKeys: config.codecKeys,
+    logger,
+    workflows: workflowSource(config.workflowBundlePath),
+  });
+  logger.info({ companies: config.companies, ratePerSecond: config.occtoRatePerSecond, queues: set.workers.map((w) => w.options.taskQueue) }, 'worker started');
+  try {
+    await set.run(); // Runtime handles SIGINT/SIGTERM: workers drain and run() resolves
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
