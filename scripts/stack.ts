@@ -6,11 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { createDevPki } from './dev-pki.js';
 import { startCodecServer } from '../client/codec-server.js';
 import { generateCodecKeySpec, parseCodecKeys } from '../worker/payload-codec.js';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTE_ARGS, SINGLE_PARTITION_ARGS } from './dev-server-args.js';
 import { runDemo } from './demo.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -98,7 +97,8 @@ async function main(): Promise<void> {
     '--ui-port', String(PORTS.ui),
     '--ui-codec-endpoint', codec.url,
     '--log-level', 'error',
-    ...SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${TypedSearchAttributes.toMetadataType(k.type)}`]),
+    ...SEARCH_ATTRIBUTE_ARGS,
+    ...SINGLE_PARTITION_ARGS,
   ]);
   const address = `127.0.0.1:${PORTS.temporal}`;
   await waitFor('Temporal dev server', async () => {
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   start('occto-sim', 'npx', ['tsx', 'simulators/occto/main.ts'], {
     OCCTO_SIM_PORT: String(PORTS.occto),
     OCCTO_SIM_ADMIN_PORT: String(PORTS.occtoAdmin),
-    OCCTO_SIM_PKI_DIR: `${local}/pki`,
+    OCCTO_SIM_CERT_DIR: `${local}/pki`,
     OCCTO_SIM_COMPANIES: COMPANY,
     OCCTO_SIM_LOGIN_ID: LOGIN.id,
     OCCTO_SIM_PASSWORD: LOGIN.password,

@@ -52,7 +52,7 @@ const envSchema = z.object({
   OCCTO_ENDPOINT: z.string({ error: 'OCCTO_ENDPOINT is required: the https:// URL of the OCCTO SOAP service' }),
   OCCTO_SOURCE_IP: z.string().default('127.0.0.1'),
   OCCTO_TIMEOUT_MS: num('OCCTO_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
-  OCCTO_MIN_SPACING_MS: num('OCCTO_MIN_SPACING_MS', 1_050, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer of milliseconds'),
+  OCCTO_MIN_SPACING_MS: num('OCCTO_MIN_SPACING_MS', 1_100, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer of milliseconds'),
   OCCTO_RATE_PER_SECOND: num('OCCTO_RATE_PER_SECOND', 0.9, (n) => n > 0 && n <= 100, 'a number of requests per second in (0, 100]'),
   OCCTO_MAX_CONCURRENT: num('OCCTO_MAX_CONCURRENT', 2, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).default('info'),

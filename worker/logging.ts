@@ -5,7 +5,7 @@ import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger
 
 /** Keys whose values never reach a log line. */
 export const REDACTED_KEYS = [
-  'customer', 'name', 'kana', 'address', 'phone',
+  'customer', 'kana', 'address', 'phone',
   'juyoshaMei', 'juyoshaMeiKana', 'juyoshaJusho', 'juyoshaDenwa',
   'password', 'passphrase', 'loginID', 'loginId', 'key', 'cert', 'pfx', 'authorization', 'apiKey',
 ];

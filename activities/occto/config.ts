@@ -44,7 +44,7 @@ export const occtoClientConfigSchema = z.object({
     .number({ error: 'minSpacingMs must be a number of milliseconds' })
     .int('minSpacingMs must be an integer')
     .nonnegative('minSpacingMs must not be negative')
-    .default(1_050),
+    .default(1_100), // 100 ms of margin for arrival jitter (TLS set-up, scheduling) at the server
   companies: z
     .record(z.string(), companyCredentialsSchema, { error: 'companies must map 事業者コード (5 digits) to credentials' })
     .superRefine((companies, ctx) => {

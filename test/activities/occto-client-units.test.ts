@@ -160,7 +160,7 @@ describe('occtoClientConfigSchema', () => {
   };
 
   it('applies the defaults', () => {
-    expect(parseOcctoClientConfig(good)).toMatchObject({ timeoutMs: 30_000, minSpacingMs: 1_050 });
+    expect(parseOcctoClientConfig(good)).toMatchObject({ timeoutMs: 30_000, minSpacingMs: 1_100 });
   });
 
   it.each([

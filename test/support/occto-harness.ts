@@ -78,7 +78,7 @@ export async function createOcctoHarness(
           endpoint: sim.endpoint,
           sourceIp: '127.0.0.1',
           timeoutMs: o.timeoutMs ?? 5_000,
-          minSpacingMs: o.minSpacingMs ?? 1_050,
+          minSpacingMs: o.minSpacingMs ?? 1_100,
           companies: { [COMPANY]: { ...pki.clients[COMPANY]!, ca: pki.ca.cert, ...LOGIN } },
         }),
         occtoRatePerSecond: o.ratePerSecond ?? 0.9,

@@ -1,10 +1,13 @@
 // Temporal servers for tests, from the binaries scripts/ensure-temporal.sh installed (registries
 // only): the Java time-skipping test server, or the CLI dev server. Never downloaded at run time.
 import { inject } from 'vitest';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+const { temporal } = proto; // CommonJS package: named ESM imports fail under plain Node
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { SINGLE_PARTITION_ARGS } from '../../scripts/dev-server-args.js';
 import { createDataConverter } from '../../worker/data-converter.js';
 import { generateCodecKeySpec, parseCodecKeys } from '../../worker/payload-codec.js';
 
@@ -41,7 +44,7 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
     server: {
       executable: { type: 'existing-path', path: inject('temporalCli') },
       searchAttributes: SEARCH_ATTRIBUTES,
-      extraArgs: ['--log-level', 'error'],
+      extraArgs: ['--log-level', 'error', ...SINGLE_PARTITION_ARGS],
     },
     client,
   });
