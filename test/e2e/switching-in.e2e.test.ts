@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createDevServerEnv, TEST_CODEC_KEYS } from '../support/temporal-env.js';
+import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
 import { startTs, runTs, type Proc } from '../support/processes.js';
 import { getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
 import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
@@ -17,7 +17,7 @@ let worker: Proc;
 let adminUrl = '';
 let workerEnv: Record<string, string>;
 const dir = mkdtempSync(join(tmpdir(), 'denki-e2e-'));
-const keySpec = `test:${Buffer.from(TEST_CODEC_KEYS.keys.test!).toString('base64')}`;
+const keySpec = TEST_KEY_SPEC;
 
 beforeAll(async () => {
   env = await createDevServerEnv();

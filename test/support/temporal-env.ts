@@ -9,17 +9,24 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { SINGLE_PARTITION_ARGS } from '../../scripts/dev-server-args.js';
 import { createDataConverter } from '../../worker/data-converter.js';
-import { generateCodecKeySpec, parseCodecKeys } from '../../worker/payload-codec.js';
+import { parseCodecKeys } from '../../worker/payload-codec.js';
 
-/** One payload key per test process: every client and worker of the file encrypts with it. */
-export const TEST_CODEC_KEYS = parseCodecKeys(generateCodecKeySpec('test'));
+/**
+ * The tests' payload key: fixed (test-only, not a secret) so that recorded histories in
+ * test/replay/ stay decodable.
+ */
+export const TEST_KEY_SPEC = 'test:ZGVua2ktZmxvdyB0ZXN0IGtleSwgbm90IHNlY3JldCE=';
+export const TEST_CODEC_KEYS = parseCodecKeys(TEST_KEY_SPEC);
 const client = { dataConverter: createDataConverter(TEST_CODEC_KEYS) };
 
 let runtimeInstalled = false;
 function quietRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  });
 }
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {

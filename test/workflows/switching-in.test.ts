@@ -16,6 +16,7 @@ import {
 } from '../../client/switching-in.js';
 import type { SwitchingInStage } from '../../workflows/occto/switching-in.defs.js';
 import { jstDateTimeMs, jstParts, addDays, jstDate } from '../../domain/jst.js';
+import { recordReplayFixture } from '../support/replay-fixtures.js';
 
 let env: TestWorkflowEnvironment;
 let h: OcctoHarness;
@@ -73,6 +74,7 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
       expect(result.switchingDate).toBe(input.supplyStartDate);
       expect(relaysOf(point)).toHaveLength(1);
 
+      await recordReplayFixture('switching-in-happy-path', first.handle);
       const status = await getSwitchingInStatus(client, first.workflowId);
       expect(status.stage).toBe('COMPLETED');
       expect(status.awaitingHuman).toBe(false);
@@ -128,6 +130,7 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
       const relays = relaysOf(point);
       expect(relays.map((r) => r.jokyoCode).sort()).toEqual(['02', '03']);
       expect(relays.find((r) => r.jokyoCode === '02')!.kyokyuKaishiBi).toBe(newDate);
+      await recordReplayFixture('switching-in-ng-resubmit', handle);
       const status = await getSwitchingInStatus(client, workflowId);
       expect(status.submission).toBe(2);
 
@@ -177,6 +180,7 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
       const err = await handle.result().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
       expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+      await recordReplayFixture('switching-in-cancelled', handle);
       expect(relaysOf(point).map((r) => r.jokyoCode)).toEqual(['06']);
       expect(applicationsOf(point)).toHaveLength(1);
       expect(applicationsOf(point)[0]!.cancelledAtMs).toBeDefined();
@@ -223,6 +227,7 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
       expect(in503.every((c) => c.httpStatus === 503)).toBe(true);
       expect(in503.length).toBeGreaterThanOrEqual(1);
       expect(events).toMatch(/unannounced maintenance \(HTTP 503\)/);
+      await recordReplayFixture('switching-in-maintenance', handle);
     });
   });
 
