@@ -14,6 +14,8 @@ export interface SpacerClock {
 export class RateSpacer {
   /** Per key: the earliest time the next request may leave. */
   private readonly nextFree = new Map<string, number>();
+  /** Per key: when the last request actually left. */
+  private readonly lastDeparture = new Map<string, number>();
 
   constructor(
     private readonly minSpacingMs: number,
@@ -28,19 +30,28 @@ export class RateSpacer {
    */
   async acquire(key: string, signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
-    const now = this.clock.now();
-    const slot = Math.max(now, this.nextFree.get(key) ?? now);
+    const start = this.clock.now();
+    const slot = Math.max(start, this.nextFree.get(key) ?? start);
     const after = slot + this.minSpacingMs;
     this.nextFree.set(key, after);
-    const wait = slot - now;
-    if (wait <= 0) return 0;
     try {
-      await delay(wait, signal);
+      // Timers fire late under load. A late departure must push the next one back, so each
+      // departure is checked against the previous ACTUAL departure, not only its planned slot.
+      for (;;) {
+        const now = this.clock.now();
+        const last = this.lastDeparture.get(key);
+        const earliest = Math.max(slot, last === undefined ? slot : last + this.minSpacingMs);
+        if (now >= earliest) {
+          this.lastDeparture.set(key, now);
+          if ((this.nextFree.get(key) ?? 0) < now + this.minSpacingMs) this.nextFree.set(key, now + this.minSpacingMs);
+          return now - start;
+        }
+        await delay(earliest - now, signal);
+      }
     } catch (e) {
       if (this.nextFree.get(key) === after) this.nextFree.set(key, slot);
       throw e;
     }
-    return wait;
   }
 }
 

@@ -125,7 +125,7 @@ export function createTransport(config: OcctoClientConfig): Transport {
         connect: tls,
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 60_000,
-        connections: 2,
+        connections: 1, // one keep-alive connection per company: requests arrive in the order and spacing they left
         maxResponseSize: MAX_RESPONSE_BYTES,
       }),
     );

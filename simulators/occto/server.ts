@@ -39,7 +39,8 @@ export interface OcctoSimulatorOptions {
   /** Default OCCTO_DEFAULT_MAINTENANCE (Sunday 00:00–06:00 JST). */
   maintenance?: MaintenanceConfig;
   /** Default 3: a 4th request of a company within 1000 ms is answered 429. */
-  rateLimit?: { rejectAbovePerSecond?: number };
+  /** capPerSecond: the per-company cap (default 1, the real one); rejectAbovePerSecond default 3 × cap. */
+  rateLimit?: { capPerSecond?: number; rejectAbovePerSecond?: number };
   logger?: pino.Logger;
 }
 
@@ -112,12 +113,14 @@ function trackSockets(server: HttpServer | HttpsServer): Set<Socket> {
 export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<OcctoSimulator> {
   const companies = checkedCompanies(opts.companies);
   const timing = checkedTiming(opts.timing);
-  const rejectAbove = opts.rateLimit?.rejectAbovePerSecond ?? 3;
+  const cap = opts.rateLimit?.capPerSecond ?? 1;
+  if (!(cap > 0)) throw new RangeError(`startOcctoSimulator: rateLimit.capPerSecond must be > 0 (got ${cap})`);
+  const rejectAbove = opts.rateLimit?.rejectAbovePerSecond ?? Math.max(3, Math.ceil(3 * cap));
   if (!(rejectAbove >= 1)) throw new RangeError(`startOcctoSimulator: rateLimit.rejectAbovePerSecond must be ≥ 1 (got ${rejectAbove})`);
   const logger = opts.logger ?? pino({ level: 'silent' });
 
   const clock = createSimClock();
-  const rates = new RateAccounting(rejectAbove);
+  const rates = new RateAccounting(rejectAbove, 1000 / cap);
   const patterns = new PatternTable();
   const relays = new RelayStore();
   const apps = new ApplicationStore(relays);

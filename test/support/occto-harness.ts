@@ -24,7 +24,7 @@ export interface OcctoHarness {
   client: Client;
   codecKeys: CodecKeys;
   logger: pino.Logger;
-  startWorkers(o?: { ratePerSecond?: number; minSpacingMs?: number; timeoutMs?: number; followTemporalClock?: boolean; maxCachedWorkflows?: number }): Promise<WorkerSet>;
+  startWorkers(o?: { ratePerSecond?: number; minSpacingMs?: number; timeoutMs?: number; followTemporalClock?: boolean; maxCachedWorkflows?: number; maxConcurrent?: number }): Promise<WorkerSet>;
   close(): Promise<void>;
 }
 
@@ -52,6 +52,7 @@ function followTemporalClock(sim: OcctoSimulator) {
 export async function createOcctoHarness(
   env: TestWorkflowEnvironment,
   simOptions: Partial<OcctoSimulatorOptions> = {},
+  workflowBundlePath: string = inject('workflowBundle'),
 ): Promise<OcctoHarness> {
   const pki = await createDevPki({ companies: [COMPANY] });
   const sim = await startOcctoSimulator({
@@ -82,10 +83,10 @@ export async function createOcctoHarness(
           companies: { [COMPANY]: { ...pki.clients[COMPANY]!, ca: pki.ca.cert, ...LOGIN } },
         }),
         occtoRatePerSecond: o.ratePerSecond ?? 0.9,
-        occtoMaxConcurrent: 2,
+        occtoMaxConcurrent: o.maxConcurrent ?? 2,
         codecKeys,
         logger,
-        workflows: { workflowBundle: { codePath: inject('workflowBundle') } },
+        workflows: { workflowBundle: { codePath: workflowBundlePath } },
         activityInterceptors: o.followTemporalClock === false ? [] : [followTemporalClock(sim)],
         workflowWorkerOptions: o.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: o.maxCachedWorkflows },
       });
