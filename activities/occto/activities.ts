@@ -274,21 +274,17 @@ export function createOcctoActivities(deps: OcctoActivityDeps): OcctoActivities 
     },
 
     async cancelRelay(input) {
-      try {
-        await call('relayRegister', input, {
-          koshinFlag: UPDATE_FLAG.cancel,
-          // ASSUMPTION: RelayRef carries no requestRef; the relay number identifies the record.
-          jigyoshaKanriNo: input.relayNo,
-          kyokyuChitenTokuteiNo: input.supplyPointId,
-          haishiToritsugiNo: input.relayNo,
-        });
-      } catch (e) {
-        if (!isOcctoFailure(e, OcctoFailure.Business)) throw e;
-        // Already cancelled (by us earlier, or a retry after a lost response) is success.
-        const r = await relayRecord(input).catch(() => undefined);
-        if (r?.jokyoCode === RELAY_STATUS.cancelled) return;
-        throw e;
-      }
+      await cancelIdempotently(
+        () =>
+          call('relayRegister', input, {
+            koshinFlag: UPDATE_FLAG.cancel,
+            // ASSUMPTION: RelayRef carries no requestRef; the relay number identifies the record.
+            jigyoshaKanriNo: input.relayNo,
+            kyokyuChitenTokuteiNo: input.supplyPointId,
+            haishiToritsugiNo: input.relayNo,
+          }),
+        async () => (await relayRecord(input)).jokyoCode === RELAY_STATUS.cancelled,
+      );
     },
 
     async applySwitchingStart(input) {
@@ -326,20 +322,17 @@ export function createOcctoActivities(deps: OcctoActivityDeps): OcctoActivities 
     },
 
     async cancelSwitchingStart(input) {
-      try {
-        await call('switchingStart', input, {
-          koshinFlag: UPDATE_FLAG.cancel,
-          // ASSUMPTION: ApplicationRef carries no requestRef; the application number identifies it.
-          jigyoshaKanriNo: input.applicationNo,
-          kyokyuChitenTokuteiNo: input.supplyPointId,
-          moshikomiNo: input.applicationNo,
-        });
-      } catch (e) {
-        if (!isOcctoFailure(e, OcctoFailure.Business)) throw e;
-        const r = await statusRecord(input).catch(() => undefined);
-        if (r?.uketsukeKoteiCode === PROCESSING_STAGE.rejected) return; // cancelled earlier
-        throw e;
-      }
+      await cancelIdempotently(
+        () =>
+          call('switchingStart', input, {
+            koshinFlag: UPDATE_FLAG.cancel,
+            // ASSUMPTION: ApplicationRef carries no requestRef; the application number identifies it.
+            jigyoshaKanriNo: input.applicationNo,
+            kyokyuChitenTokuteiNo: input.supplyPointId,
+            moshikomiNo: input.applicationNo,
+          }),
+        async () => (await statusRecord(input)).uketsukeKoteiCode === PROCESSING_STAGE.rejected,
+      );
     },
 
     async checkSwitchingStartStatus(input) {
@@ -362,4 +355,18 @@ export function createOcctoActivities(deps: OcctoActivityDeps): OcctoActivities 
     },
   });
   return activities as OcctoActivities & { close(): Promise<void> };
+}
+
+/**
+ * 取消 that may be repeated: a business error on the cancel is success when the record reads back
+ * as already cancelled (by an earlier attempt whose response was lost, or by a person on the Web).
+ */
+async function cancelIdempotently(cancel: () => Promise<unknown>, isCancelled: () => Promise<boolean>): Promise<void> {
+  try {
+    await cancel();
+  } catch (e) {
+    if (!isOcctoFailure(e, OcctoFailure.Business)) throw e;
+    if (await isCancelled().catch(() => false)) return;
+    throw e;
+  }
 }

@@ -108,6 +108,10 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Assumption: the automatic load-limit rejection is HTTP 429 with this fault code. */
 export const RATE_LIMIT_FAULT_CODE = 'soapenv:Server.Overload';
+/** Assumption: HTTP 503 during a maintenance window (the real code is not public, spec §13 Q5). */
+export const MAINTENANCE_FAULT_CODE = 'soapenv:Server.Maintenance';
+/** 500-class server failure. */
+export const SERVER_FAULT_CODE = 'soapenv:Server';
 export const AUTH_FAULT_CODE = 'soapenv:Client.Authentication';
 export const REQUEST_FAULT_CODE = 'soapenv:Client';
 
@@ -115,6 +119,8 @@ export const REQUEST_FAULT_CODE = 'soapenv:Client';
 // Dates: YYYYMMDD on the wire (assumption); ISO 'YYYY-MM-DD' in our code.
 // ---------------------------------------------------------------------------------------------
 export const toWireDate = (iso: string): string => iso.replaceAll('-', '');
+/** Header timeStamp and date-time items (登録日時 …): ISO 8601 in JST to the second, e.g. 2025-04-01T09:30:00+09:00. */
+export const jstTimestamp = (ms: number): string => new Date(ms + 9 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+09:00');
 export const fromWireDate = (d: string): string => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 const wireDate = z.string().regex(/^\d{8}$/, 'must be a date YYYYMMDD');
 const digits = (n: number, what: string) => z.string().regex(new RegExp(`^\\d{${n}}$`), `${what} must be exactly ${n} digits`);

@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { Agent, request } from 'undici';
-import { JST_OFFSET_MS } from '../../domain/jst.js';
 import type { OcctoClientConfig } from './config.js';
 import { isTlsErrorCode } from './errors.js';
-import { buildRequest, requestHeaderSchema, SOAP_ENDPOINT_PATH, soapAction, type RequestHeader } from './provisional-wire-format.js';
+import { buildRequest, jstTimestamp, requestHeaderSchema, SOAP_ENDPOINT_PATH, soapAction, type RequestHeader } from './provisional-wire-format.js';
 import { RateSpacer } from './rate-spacer.js';
 
 export interface TransportResponse {
@@ -59,10 +58,6 @@ export class ClientCertificateRefusedError extends Error {
 /** Upper bound for a response body; OCCTO answers are small (≤ 200 status records). */
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-/** Now as ISO 8601 in JST, e.g. 2025-04-01T09:30:00.123+09:00. */
-export function jstTimestamp(ms: number = Date.now()): string {
-  return new Date(ms + JST_OFFSET_MS).toISOString().replace('Z', '+09:00');
-}
 
 /** Errors of a connection the server closed before any response. */
 const CLOSED_WITHOUT_RESPONSE = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
@@ -147,7 +142,7 @@ export function createTransport(config: OcctoClientConfig): Transport {
         requestID,
         serviceID,
         ipAddress: config.sourceIp,
-        timeStamp: jstTimestamp(),
+        timeStamp: jstTimestamp(Date.now()),
         loginID: creds.loginId,
         password: creds.password,
       });

@@ -10,7 +10,7 @@ import { nextButOneMeterReadingDate, provisionalMeterReadingDay } from './meter-
 import { patternSchema } from './patterns.js';
 import type { OcctoSimulator } from './server.js';
 import type { FaultSpec } from './types.js';
-import { jstTimestamp } from './wire-extras.js';
+import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 

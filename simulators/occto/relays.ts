@@ -18,7 +18,7 @@ import { checkSupplyStartDate } from '../../domain/start-date-rules.js';
 import { BusinessError, inputError } from './business-error.js';
 import { nextButOneMeterReadingDate } from './meter-reading.js';
 import { NG_REASONS, type Pattern } from './patterns.js';
-import { jstTimestamp } from './wire-extras.js';
+import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 
 export type Judgement = { kind: 'ok' } | { kind: 'ng'; reasons: number[] } | { kind: 'never' };
 

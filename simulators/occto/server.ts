@@ -21,7 +21,7 @@ import { Sleeper } from './sleeper.js';
 import { createSoapHandler, type Timing } from './soap-handler.js';
 import { buildState } from './state-view.js';
 import type { AdHocWindow, CallRecord, FaultSpec, SimCompany, SimulatorState, SimulatorSummary, Violation } from './types.js';
-import { jstTimestamp } from './wire-extras.js';
+import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 
 export type * from './types.js';
 export { PATTERNS, PATTERN_BY_SUFFIX, syntheticPointId } from './patterns.js';

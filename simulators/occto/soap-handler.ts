@@ -36,7 +36,8 @@ import { isCompanyCode, peerCommonName } from './pki-identity.js';
 import type { RateAccounting } from './rate-accounting.js';
 import type { Sleeper } from './sleeper.js';
 import type { CallRecord, SimCompany } from './types.js';
-import { MAINTENANCE_FAULT_CODE, SERVER_FAULT_CODE, jstTimestamp, malformedXml } from './wire-extras.js';
+import { MAINTENANCE_FAULT_CODE, SERVER_FAULT_CODE, jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
+import { malformedXml } from './malformed-xml.js';
 
 export interface Timing {
   judgementDelayMs: number;

@@ -4,7 +4,7 @@ import { APPLICATION_KIND } from '../../activities/occto/provisional-wire-format
 import type { Books } from './operations.js';
 import type { Timing } from './soap-handler.js';
 import type { ApplicationView, RelayView, SimulatorState } from './types.js';
-import { jstTimestamp } from './wire-extras.js';
+import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 
 /** The simulated current retailer when the registration did not name one (genKouriJigyoshaCode). */
 export const SIMULATED_CURRENT_RETAILER = '99999';

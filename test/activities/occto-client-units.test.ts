@@ -7,7 +7,7 @@ import { parseOcctoClientConfig } from '../../activities/occto/config.js';
 import { classifyTransportError, interpretResponse, redactedExcerpt } from '../../activities/occto/errors.js';
 import { ngReasonsOf, processingStateOf } from '../../activities/occto/activities.js';
 import { RateSpacer } from '../../activities/occto/rate-spacer.js';
-import { jstTimestamp } from '../../activities/occto/transport.js';
+import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 import { createNotificationActivities } from '../../activities/notifications.js';
 import {
   AUTH_FAULT_CODE,
@@ -114,7 +114,7 @@ describe('mappings', () => {
   });
 
   it('timeStamp is ISO 8601 in JST', () => {
-    expect(jstTimestamp(Date.parse('2030-06-12T01:02:03.004Z'))).toBe('2030-06-12T10:02:03.004+09:00');
+    expect(jstTimestamp(Date.parse('2030-06-12T01:02:03.004Z'))).toBe('2030-06-12T10:02:03+09:00');
   });
 });
 

@@ -16,7 +16,7 @@ import {
 } from '../../activities/occto/provisional-wire-format.js';
 import { addDays } from '../../domain/jst.js';
 import { createDevPki, type DevPki, type PemPair } from '../../scripts/dev-pki.js';
-import { MAINTENANCE_FAULT_CODE } from '../../simulators/occto/wire-extras.js';
+import { MAINTENANCE_FAULT_CODE } from '../../activities/occto/provisional-wire-format.js';
 import {
   nextButOneMeterReadingDate,
   startOcctoSimulator,
