@@ -33,6 +33,7 @@ export async function startCodecServer(o: CodecServerOptions): Promise<{ url: st
   const server = createServer((req, res) => void handle(req, res));
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const origin = req.headers.origin;
+    res.setHeader('Vary', 'Origin');
     if (origin && o.allowedOrigins.includes(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');

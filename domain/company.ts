@@ -41,12 +41,17 @@ export function companyCodeProblem(value: unknown, field = 'companyCode'): strin
   return undefined;
 }
 
-export const companyCodeSchema = z
-  .string({ error: `companyCode must be a string of ${COMPANY_CODE_LENGTH} digits` })
-  .superRefine((s, ctx) => {
-    const problem = companyCodeProblem(s);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+/** A 事業者コード field whose messages name the field (`company`, `currentRetailerCode` …). */
+export function companyCodeField(field: string) {
+  return z
+    .string({ error: `${field} must be a string of ${COMPANY_CODE_LENGTH} digits` })
+    .superRefine((s, ctx) => {
+      const problem = companyCodeProblem(s, field);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+export const companyCodeSchema = companyCodeField('companyCode');
 
 /** The T&D area a company code routes to (provisional mapping); throws if the code is malformed. */
 export function areaOfCompany(code: string): AreaCode {

@@ -29,3 +29,8 @@ export const durationSchema = z
     }
     return ms;
   });
+
+/** A duration with a floor, so that e.g. a zero reminder interval cannot turn into a busy loop. */
+export function durationAtLeast(minMs: number, label: string) {
+  return durationSchema.refine((ms) => ms >= minMs, { message: `must be at least ${label}` });
+}

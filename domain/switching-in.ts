@@ -3,8 +3,8 @@
 // things with the same field-level messages.
 import { z } from 'zod';
 import { categorySchema } from './categories.js';
-import { companyCodeSchema } from './company.js';
-import { durationSchema } from './durations.js';
+import { companyCodeField } from './company.js';
+import { durationAtLeast } from './durations.js';
 import { isoDateSchema } from './jst.js';
 import { maintenanceConfigSchema } from './maintenance.js';
 import { supplyPointIdSchema } from './supply-point.js';
@@ -19,34 +19,39 @@ export const customerSchema = z.object({
     .max(80, 'customer.kana must be at most 80 characters')
     .regex(/^[\u30A0-\u30FF\uFF65-\uFF9F\s・ー]+$/u, 'customer.kana must be katakana'),
   address: z.string().trim().min(1, 'customer.address is required').max(200, 'customer.address must be at most 200 characters'),
-  phone: z.string().regex(/^[0-9-]{10,13}$/, 'customer.phone must be 10–13 digits or hyphens').optional(),
-});
+  // Japanese numbers: 10 or 11 digits starting with 0, hyphens only between digits.
+  phone: z
+    .string()
+    .regex(/^0\d+(-\d+)*$/, 'customer.phone must start with 0 and hold digits, with hyphens only between digits')
+    .refine((v) => /^\d{10,11}$/.test(v.replaceAll('-', '')), 'customer.phone must have 10 or 11 digits')
+    .optional(),
+}).strict();
 export type CustomerData = z.infer<typeof customerSchema>;
 
 export const switchingInOptionsSchema = z.object({
   /** How often to read the 廃止取次 result and the processing status while waiting. */
-  pollInterval: durationSchema.default(15 * 60_000),
+  pollInterval: durationAtLeast(1_000, '1 second').default(15 * 60_000),
   /** How long a person has to decide after NG or an error before the switching is abandoned. */
-  decisionDeadline: durationSchema.default(3 * 86_400_000),
+  decisionDeadline: durationAtLeast(60_000, '1 minute').default(3 * 86_400_000),
   /** Reminder cadence while a decision is awaited. */
-  reminderInterval: durationSchema.default(86_400_000),
+  reminderInterval: durationAtLeast(60_000, '1 minute').default(86_400_000),
   /** Wait before retrying after an unannounced 503 (no window known). */
-  unannouncedOutageRetry: durationSchema.default(15 * 60_000),
+  unannouncedOutageRetry: durationAtLeast(1_000, '1 second').default(15 * 60_000),
   /** Maintenance windows to avoid; default: OCCTO Sunday 00:00–06:00 JST. */
   maintenance: maintenanceConfigSchema.optional(),
-});
+}).strict();
 export type SwitchingInOptions = z.output<typeof switchingInOptionsSchema>;
 
 export const switchingInInputSchema = z
   .object({
-    company: companyCodeSchema,
+    company: companyCodeField('company'),
     category: categorySchema,
     supplyPointId: supplyPointIdSchema,
     supplyStartDate: isoDateSchema,
     /** 次々回検針日: required for LV and FIT (the LV start-date rule). */
     nextButOneMeterReadingDate: isoDateSchema.optional(),
     /** 現小売の事業者コード, when the business app knows it. */
-    currentRetailerCode: companyCodeSchema.optional(),
+    currentRetailerCode: companyCodeField('currentRetailerCode').optional(),
     customer: customerSchema,
     /** The business app's own reference (contract ID …). No personal data. */
     reference: z.string().max(64, 'reference must be at most 64 characters').regex(/^[\w.:/-]*$/, 'reference may hold letters, digits and . : / - _ only').optional(),
@@ -61,7 +66,7 @@ export const switchingInCorrectionSchema = z
   .object({
     supplyStartDate: isoDateSchema.optional(),
     nextButOneMeterReadingDate: isoDateSchema.optional(),
-    currentRetailerCode: companyCodeSchema.optional(),
+    currentRetailerCode: companyCodeField('currentRetailerCode').optional(),
     customer: customerSchema.partial().strict().optional(),
   })
   .strict();

@@ -27,7 +27,8 @@ const LOGIN = { id: 'api12346', password: 'local-dev-password' };
 const children: ChildProcess[] = [];
 
 function start(name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group, so stopping reaches the grandchildren too (tsx runs node as a child).
+  const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = (line: string) => `[${name}] ${line}`;
   for (const stream of [child.stdout!, child.stderr!]) {
     let buf = '';
@@ -52,7 +53,13 @@ let stopping = false;
 async function stop(code = 0): Promise<never> {
   stopping = true;
   for (const c of [...children].reverse()) {
-    if (c.exitCode === null) c.kill('SIGTERM');
+    if (c.exitCode === null && c.pid) {
+      try {
+        process.kill(-c.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
     await new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once('exit', r)));
   }
   process.exit(code);
@@ -109,7 +116,8 @@ async function main(): Promise<void> {
   });
 
   // 2. OCCTO simulator (mutual TLS), fast enough to watch: judgement after 20 s, processing 60 s.
-  start('occto-sim', 'npx', ['tsx', 'simulators/occto/main.ts'], {
+  const tsx = `${root}node_modules/.bin/tsx`;
+  start('occto-sim', tsx, ['simulators/occto/main.ts'], {
     OCCTO_SIM_PORT: String(PORTS.occto),
     OCCTO_SIM_ADMIN_PORT: String(PORTS.occtoAdmin),
     OCCTO_SIM_CERT_DIR: `${local}/pki`,
@@ -135,7 +143,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
   };
   writeFileSync(`${local}/worker.env`, Object.entries(workerEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
-  start('worker', 'npx', ['tsx', 'worker/main.ts'], workerEnv);
+  start('worker', tsx, ['worker/main.ts'], workerEnv);
 
   // 4. Demo switchings (idempotent: a restart finds the same ones running).
   const demo = await runDemo({ address, codecKeys, company: COMPANY });

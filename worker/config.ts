@@ -4,8 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { companyCodeProblem } from '../domain/company.js';
-import { parseOcctoClientConfig, type OcctoClientConfig } from '../activities/occto/config.js';
-import { parseCodecKeys, type CodecKeys } from './payload-codec.js';
+import {
+  companyCredentialsSchema,
+  occtoClientConfigSchema,
+  parseOcctoClientConfig,
+  type CompanyCredentials,
+  type OcctoClientConfig,
+} from '../activities/occto/config.js';
+import { AesGcmPayloadCodec, parseCodecKeys, type CodecKeys } from './payload-codec.js';
 
 export interface WorkerConfig {
   temporal: { address: string; namespace: string };
@@ -91,28 +97,53 @@ export function loadCodecKeys(env: Env = process.env): CodecKeys {
   const spec = valueOrFile(env, 'DENKI_PAYLOAD_KEYS', problems);
   if (problems.length) throw new Error(problems.join('; '));
   if (!spec) throw new Error('DENKI_PAYLOAD_KEYS (or DENKI_PAYLOAD_KEYS_FILE) is required: "keyId:base64-32-byte-key[,…]" for payload encryption');
-  return parseCodecKeys(spec, env.DENKI_PAYLOAD_ACTIVE_KEY || undefined);
+  try {
+    const keys = parseCodecKeys(spec, env.DENKI_PAYLOAD_ACTIVE_KEY || undefined);
+    new AesGcmPayloadCodec(keys); // checks key lengths and the active key now, not at first use
+    return keys;
+  } catch (err) {
+    throw new Error(`DENKI_PAYLOAD_KEYS / DENKI_PAYLOAD_ACTIVE_KEY: ${(err as Error).message}`);
+  }
 }
 
+/** Reads and checks everything, then reports every problem at once (never a secret's value). */
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`invalid worker configuration: ${parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`);
+    problems.push(...parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)));
   }
-  const e = parsed.data;
-  const problems: string[] = [];
+  const e = parsed.success ? parsed.data : undefined;
+  // Even when DENKI_COMPANIES has a bad entry, check the files of the good ones now.
+  const codes = e?.DENKI_COMPANIES ?? (env.DENKI_COMPANIES ?? '').split(',').map((c) => c.trim()).filter((c) => c && !companyCodeProblem(c));
+
+  const shape = occtoClientConfigSchema.shape;
+  for (const [name, schema, value] of [
+    ['OCCTO_ENDPOINT', shape.endpoint, env.OCCTO_ENDPOINT],
+    ['OCCTO_SOURCE_IP', shape.sourceIp, env.OCCTO_SOURCE_IP || '127.0.0.1'],
+  ] as const) {
+    if (value === undefined) continue; // reported by the env schema
+    const r = schema.safeParse(value);
+    if (!r.success) problems.push(`${name}: ${r.error.issues[0]?.message}`);
+  }
+
   const ca = pemFor(env, undefined, 'CA', problems, false);
-  const companies: Record<string, unknown> = {};
-  for (const code of e.DENKI_COMPANIES) {
-    companies[code] = {
+  const companies: Record<string, CompanyCredentials> = {};
+  for (const code of codes) {
+    const creds = {
       cert: pemFor(env, code, 'CERT', problems, true),
       key: pemFor(env, code, 'KEY', problems, true),
       ca,
       loginId: valueOrFile(env, `OCCTO_${code}_LOGIN_ID`, problems) ?? valueOrFile(env, 'OCCTO_LOGIN_ID', problems),
       password: valueOrFile(env, `OCCTO_${code}_PASSWORD`, problems) ?? valueOrFile(env, 'OCCTO_PASSWORD', problems),
     };
-    if (!(companies[code] as { loginId?: string }).loginId) problems.push(`OCCTO_${code}_LOGIN_ID or OCCTO_LOGIN_ID is required`);
-    if (!(companies[code] as { password?: string }).password) problems.push(`OCCTO_${code}_PASSWORD(_FILE) or OCCTO_PASSWORD(_FILE) is required`);
+    if (!creds.loginId) problems.push(`OCCTO_${code}_LOGIN_ID or OCCTO_LOGIN_ID is required`);
+    if (!creds.password) problems.push(`OCCTO_${code}_PASSWORD(_FILE) or OCCTO_PASSWORD(_FILE) is required`);
+    if (creds.cert && creds.key && creds.loginId && creds.password) {
+      const r = companyCredentialsSchema.safeParse(creds);
+      if (r.success) companies[code] = r.data;
+      else problems.push(...r.error.issues.map((i) => `credentials of ${code}: ${i.path.join('.')}: ${i.message}`));
+    }
   }
   let codecKeys: CodecKeys | undefined;
   try {
@@ -120,7 +151,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   } catch (err) {
     problems.push((err as Error).message);
   }
-  if (problems.length) throw new Error(`invalid worker configuration: ${problems.join('; ')}`);
+  if (problems.length || !e || !codecKeys) throw new Error(`invalid worker configuration: ${problems.join('; ')}`);
   const occto = parseOcctoClientConfig({
     endpoint: e.OCCTO_ENDPOINT,
     sourceIp: e.OCCTO_SOURCE_IP,
@@ -134,7 +165,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     occto,
     occtoRatePerSecond: e.OCCTO_RATE_PER_SECOND,
     occtoMaxConcurrent: e.OCCTO_MAX_CONCURRENT,
-    codecKeys: codecKeys!,
+    codecKeys,
     logLevel: e.LOG_LEVEL,
     workflowBundlePath: e.DENKI_WORKFLOW_BUNDLE,
   };

@@ -10,15 +10,27 @@ export const REDACTED_KEYS = [
   'password', 'passphrase', 'loginID', 'loginId', 'key', 'cert', 'pfx', 'authorization', 'apiKey',
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'denki-flow'): pino.Logger {
-  return pino({
+const REDACTED = new Set(REDACTED_KEYS.map((k) => k.toLowerCase()));
+const MAX_DEPTH = 12;
+
+/** A copy of `value` with every redacted key (any depth, any letter case) replaced. */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (depth >= MAX_DEPTH) return '[truncated]';
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = REDACTED.has(k.toLowerCase()) ? '[redacted]' : redactDeep(v, depth + 1);
+  return out;
+}
+
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'denki-flow', destination?: pino.DestinationStream): pino.Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
-    redact: {
-      paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((k) => `*.${k}`), ...REDACTED_KEYS.map((k) => `*.*.${k}`)],
-      censor: '[redacted]',
-    },
-  });
+    // Every log object passes through here, however deep the personal data sits.
+    formatters: { log: (obj) => redactDeep(obj) as Record<string, unknown> },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

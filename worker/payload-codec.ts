@@ -57,10 +57,15 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const data = payload.data ?? new Uint8Array();
       const iv = data.subarray(0, IV_BYTES);
       const tag = data.subarray(data.length - TAG_BYTES);
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAuthTag(tag);
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plain);
+      if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError(`encrypted payload (key '${keyId}') is too short to be AES-GCM data`);
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, iv);
+        decipher.setAuthTag(tag);
+        const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+        return temporal.api.common.v1.Payload.decode(plain);
+      } catch {
+        throw new ValueError(`encrypted payload (key '${keyId}') failed authentication: tampered with, or a different key under the same ID`);
+      }
     });
   }
 }
@@ -71,7 +76,9 @@ export function parseCodecKeys(spec: string, activeKeyId?: string): CodecKeys {
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const idx = part.indexOf(':');
     if (idx <= 0) throw new ValueError('payload keys must be "keyId:base64Key" pairs separated by commas');
-    keys[part.slice(0, idx)] = Buffer.from(part.slice(idx + 1), 'base64');
+    const id = part.slice(0, idx);
+    if (keys[id]) throw new ValueError(`payload key ID '${id}' appears twice: each key needs its own ID`);
+    keys[id] = Buffer.from(part.slice(idx + 1), 'base64');
   }
   const ids = Object.keys(keys);
   if (ids.length === 0) throw new ValueError('at least one payload key is required');
