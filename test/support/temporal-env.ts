@@ -31,10 +31,12 @@ function quietRuntime() {
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
-    client,
-  });
+  const env = await withStartRetries(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
+      client,
+    }),
+  );
   // The Java test server knows no custom search attributes until told, like a real cluster.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -45,14 +47,28 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
+/**
+ * The SDK gives a server 5 s to come up; a JVM on a busy 2-core machine can need more. A start
+ * that timed out is tried again (the SDK stops the process it started).
+ */
+async function withStartRetries<T>(start: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (i >= attempts || !/did not start within/.test(String((err as Error).message))) throw err;
+    }
+  }
+}
+
 export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createLocal({
+  return withStartRetries(() => TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: inject('temporalCli') },
       searchAttributes: SEARCH_ATTRIBUTES,
       extraArgs: ['--log-level', 'error', ...SINGLE_PARTITION_ARGS],
     },
     client,
-  });
+  }));
 }
