@@ -13,3 +13,13 @@ export function occtoTaskQueue(company: string): string {
 
 /** Internal activities (notifications to people): kept off the rate-limited external queues. */
 export const NOTIFY_TASK_QUEUE = 'denki-flow.notify';
+
+/**
+ * `kansai-takusou.<事業者コード>`: たくそう君 calls of one retailer. Its workers' concurrency shares
+ * add up to at most 8 (the API's cap on requests in flight, APIs 1–18): docs/takusou-concurrency.md.
+ */
+export function takusouTaskQueue(company: string): string {
+  const problem = companyCodeProblem(company, 'takusouTaskQueue(company)');
+  if (problem) throw new RangeError(problem);
+  return `kansai-takusou.${company}`;
+}

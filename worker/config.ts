@@ -11,6 +11,7 @@ import {
   type CompanyCredentials,
   type OcctoClientConfig,
 } from '../activities/occto/config.js';
+import { takusouClientConfigSchema, type TakusouClientConfig } from '../activities/kansai-takusou/config.js';
 import { AesGcmPayloadCodec, parseCodecKeys, type CodecKeys } from './payload-codec.js';
 
 export interface WorkerConfig {
@@ -23,6 +24,8 @@ export interface WorkerConfig {
   codecKeys: CodecKeys;
   logLevel: string;
   workflowBundlePath?: string;
+  /** たくそう君, when TAKUSOU_BASE_URL is set. */
+  takusou?: { client: TakusouClientConfig; concurrencyShare: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -64,6 +67,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
   DENKI_WORKFLOW_BUNDLE: z.string().optional(),
   DENKI_PAYLOAD_ACTIVE_KEY: z.string().optional(),
+  TAKUSOU_BASE_URL: z.string().optional(),
+  TAKUSOU_TIMEOUT_MS: num('TAKUSOU_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
+  // This process's share of the 8 requests in flight (APIs 1–18); the shares of all processes add up to ≤ 8.
+  TAKUSOU_CONCURRENCY_SHARE: num('TAKUSOU_CONCURRENCY_SHARE', 8, (n) => Number.isInteger(n) && n >= 1 && n <= 8, 'an integer 1–8 (this process\'s share of the 8 requests in flight)'),
 });
 
 /** A value from VAR, or from the file named by VAR_FILE (secrets mounted as files). */
@@ -151,6 +158,17 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   } catch (err) {
     problems.push((err as Error).message);
   }
+  let takusou: WorkerConfig['takusou'];
+  if (env.TAKUSOU_BASE_URL) {
+    const r = takusouClientConfigSchema.safeParse({
+      baseUrl: env.TAKUSOU_BASE_URL,
+      ca: valueOrFile(env, 'TAKUSOU_CA', problems),
+      timeoutMs: e?.TAKUSOU_TIMEOUT_MS,
+      companies: Object.fromEntries(codes.map((c) => [c, {}])),
+    });
+    if (r.success) takusou = { client: r.data, concurrencyShare: e?.TAKUSOU_CONCURRENCY_SHARE ?? 8 };
+    else problems.push(...r.error.issues.map((i) => `TAKUSOU_${i.path.length ? i.path.join('.').toUpperCase() : 'CONFIG'}: ${i.message}`));
+  }
   if (problems.length || !e || !codecKeys) throw new Error(`invalid worker configuration: ${problems.join('; ')}`);
   const occto = parseOcctoClientConfig({
     endpoint: e.OCCTO_ENDPOINT,
@@ -168,5 +186,6 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     codecKeys,
     logLevel: e.LOG_LEVEL,
     workflowBundlePath: e.DENKI_WORKFLOW_BUNDLE,
+    takusou,
   };
 }

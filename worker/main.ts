@@ -4,6 +4,7 @@ import { loadWorkerConfig } from './config.js';
 import { createLogger, installRuntimeLogging } from './logging.js';
 import { workflowSource } from './workflow-source.js';
 import { createWorkerSet } from './workers.js';
+import { createTemporalClient } from '../client/temporal-client.js';
 
 async function main(): Promise<void> {
   let config;
@@ -16,22 +17,25 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'denki-flow-worker');
   installRuntimeLogging(logger);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  // For the fleet activities (signalling running workflows): same payload encryption as everyone.
+  const temporalClient = await createTemporalClient({ address: config.temporal.address, namespace: config.temporal.namespace, codecKeys: config.codecKeys });
   const set = await createWorkerSet({
     connection,
     namespace: config.temporal.namespace,
     companies: config.companies,
-    occto: config.occto,
-    occtoRatePerSecond: config.occtoRatePerSecond,
-    occtoMaxConcurrent: config.occtoMaxConcurrent,
+    occto: { client: config.occto, ratePerSecond: config.occtoRatePerSecond, maxConcurrent: config.occtoMaxConcurrent },
     codecKeys: config.codecKeys,
     logger,
     workflows: workflowSource(config.workflowBundlePath),
+    takusou: config.takusou,
+    temporalClient,
   });
   logger.info({ companies: config.companies, ratePerSecond: config.occtoRatePerSecond, queues: set.workers.map((w) => w.options.taskQueue) }, 'worker started');
   try {
     await set.run(); // Runtime handles SIGINT/SIGTERM: workers drain and run() resolves
   } finally {
     await connection.close();
+    await temporalClient.connection.close();
   }
 }
 

@@ -6,7 +6,11 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type pino from 'pino';
-import { NOTIFY_TASK_QUEUE, WORKFLOWS_TASK_QUEUE, occtoTaskQueue } from '../domain/task-queues.js';
+import type { Client } from '@temporalio/client';
+import { NOTIFY_TASK_QUEUE, WORKFLOWS_TASK_QUEUE, occtoTaskQueue, takusouTaskQueue } from '../domain/task-queues.js';
+import { createTakusouActivities } from '../activities/kansai-takusou/activities.js';
+import type { TakusouClientConfig } from '../activities/kansai-takusou/config.js';
+import { createFleetActivities } from '../activities/fleet/fleet.js';
 import { createOcctoActivities } from '../activities/occto/activities.js';
 import { createNotificationActivities } from '../activities/notifications.js';
 import type { OcctoClientConfig } from '../activities/occto/config.js';
@@ -17,18 +21,21 @@ export interface WorkerSetOptions {
   connection: NativeConnection;
   namespace: string;
   companies: string[];
-  occto: OcctoClientConfig;
-  occtoRatePerSecond: number;
-  occtoMaxConcurrent: number;
+  /** OCCTO: client configuration, server-side rate cap per company queue, concurrency. */
+  occto?: { client: OcctoClientConfig; ratePerSecond: number; maxConcurrent: number };
   codecKeys: CodecKeys;
   logger: pino.Logger;
   workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
   /** Extra activity interceptors (tests use one to keep the simulator's clock on Temporal time). */
   activityInterceptors?: ActivityInterceptorsFactory[];
+  /** たくそう君: client configuration and this process's share of the 8 requests in flight. */
+  takusou?: { client: TakusouClientConfig; concurrencyShare: number };
+  /** A client for the fleet activities (signal running workflows, read a watcher's state). */
+  temporalClient?: Client;
   /** Extra options for the workflows worker (e.g. maxCachedWorkflows). */
   workflowWorkerOptions?: Partial<WorkerOptions>;
   /** Run only some of the queues (e.g. a second worker process with activities only). */
-  only?: { workflows?: boolean; occto?: boolean; notify?: boolean };
+  only?: { workflows?: boolean; occto?: boolean; takusou?: boolean; notify?: boolean };
 }
 
 export interface WorkerSet {
@@ -42,8 +49,8 @@ export interface WorkerSet {
 export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
   const dataConverter = createDataConverter(o.codecKeys);
   const common = { connection: o.connection, namespace: o.namespace, dataConverter };
-  const only = { workflows: true, occto: true, notify: true, ...o.only };
-  const occto = createOcctoActivities({ config: o.occto, logger: o.logger.child({ component: 'occto-client' }) });
+  const only = { workflows: true, occto: true, takusou: true, notify: true, ...o.only };
+  const occto = o.occto ? createOcctoActivities({ config: o.occto.client, logger: o.logger.child({ component: 'occto-client' }) }) : undefined;
   const workers: Worker[] = [];
 
   if (only.workflows) {
@@ -58,15 +65,31 @@ export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
       }),
     );
   }
-  if (only.occto) {
+  if (only.occto && occto && o.occto) {
     for (const company of o.companies) {
       workers.push(
         await Worker.create({
           ...common,
           taskQueue: occtoTaskQueue(company),
           activities: occto,
-          maxTaskQueueActivitiesPerSecond: o.occtoRatePerSecond,
-          maxConcurrentActivityTaskExecutions: o.occtoMaxConcurrent,
+          maxTaskQueueActivitiesPerSecond: o.occto.ratePerSecond,
+          maxConcurrentActivityTaskExecutions: o.occto.maxConcurrent,
+          interceptors: { activity: o.activityInterceptors ?? [] },
+        }),
+      );
+    }
+  }
+  const takusou = o.takusou ? createTakusouActivities({ config: o.takusou.client, logger: o.logger.child({ component: 'takusou-client' }) }) : undefined;
+  if (only.takusou && takusou && o.takusou) {
+    for (const company of o.companies) {
+      workers.push(
+        await Worker.create({
+          ...common,
+          taskQueue: takusouTaskQueue(company),
+          activities: takusou,
+          // L2: at most 8 requests in flight across APIs 1–18, over ALL worker processes: each
+          // process takes its share (docs/takusou-concurrency.md).
+          maxConcurrentActivityTaskExecutions: o.takusou.concurrencyShare,
           interceptors: { activity: o.activityInterceptors ?? [] },
         }),
       );
@@ -77,12 +100,15 @@ export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
       await Worker.create({
         ...common,
         taskQueue: NOTIFY_TASK_QUEUE,
-        activities: createNotificationActivities({ logger: o.logger }),
+        activities: {
+          ...createNotificationActivities({ logger: o.logger }),
+          ...(o.temporalClient ? createFleetActivities({ client: o.temporalClient }) : {}),
+        },
       }),
     );
   }
 
-  const closeClients = () => occto.close().catch(() => undefined);
+  const closeClients = () => Promise.all([occto?.close(), takusou?.close()]).catch(() => undefined);
   let done: Promise<unknown> = Promise.resolve();
   return {
     workers,

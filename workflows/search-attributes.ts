@@ -10,4 +10,18 @@ export const SA_SUPPLY_POINT = defineSearchAttributeKey('DenkiSupplyPointId', Se
 export const SA_AWAITING_HUMAN = defineSearchAttributeKey('DenkiAwaitingHuman', SearchAttributeType.BOOL);
 export const SA_DECISION_DUE = defineSearchAttributeKey('DenkiDecisionDue', SearchAttributeType.DATETIME);
 
-export const SEARCH_ATTRIBUTES = [SA_KIND, SA_STAGE, SA_COMPANY, SA_AREA, SA_SUPPLY_POINT, SA_AWAITING_HUMAN, SA_DECISION_DUE];
+/** たくそう君 申込番号 and 常時/臨時/街路灯/集団. */
+export const SA_APPLICATION_NO = defineSearchAttributeKey('DenkiApplicationNo', SearchAttributeType.KEYWORD);
+export const SA_CONSTRUCTION_KIND = defineSearchAttributeKey('DenkiConstructionKind', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTES = [
+  SA_KIND,
+  SA_STAGE,
+  SA_COMPANY,
+  SA_AREA,
+  SA_SUPPLY_POINT,
+  SA_AWAITING_HUMAN,
+  SA_DECISION_DUE,
+  SA_APPLICATION_NO,
+  SA_CONSTRUCTION_KIND,
+];

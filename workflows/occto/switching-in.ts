@@ -40,7 +40,7 @@ import {
 } from '../../domain/switching-in.js';
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_STAGE, SA_SUPPLY_POINT } from '../search-attributes.js';
-import { MaintenanceGuard, failureType } from './maintenance-guard.js';
+import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
 import {
   ALLOWED_ACTIONS,
   SWITCHING_IN_KIND,
@@ -148,17 +148,23 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
     { key: SA_SUPPLY_POINT, value: supplyPointId },
   ]);
 
-  const guard = new MaintenanceGuard(options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE, area, options.unannouncedOutageRetry, {
-    onWait: (until, reason) => {
-      state.waitingForMaintenanceUntil = new Date(until).toISOString();
-      record(`waiting for maintenance (${reason}) until ${state.waitingForMaintenanceUntil}`);
-      setCurrentDetails(describe());
+  const guard = new MaintenanceGuard(
+    options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
+    area,
+    options.unannouncedOutageRetry,
+    {
+      onWait: (until, reason) => {
+        state.waitingForMaintenanceUntil = new Date(until).toISOString();
+        record(`waiting for maintenance (${reason}) until ${state.waitingForMaintenanceUntil}`);
+        setCurrentDetails(describe());
+      },
+      onResume: () => {
+        state.waitingForMaintenanceUntil = undefined;
+        setCurrentDetails(describe());
+      },
     },
-    onResume: () => {
-      state.waitingForMaintenanceUntil = undefined;
-      setCurrentDetails(describe());
-    },
-  });
+    OcctoFailure.Maintenance,
+  );
 
   // ---- handlers ---------------------------------------------------------------------------------
   setHandler(switchingInStatusQuery, () => state);

@@ -1,10 +1,12 @@
 // Keeps calls out of maintenance windows: known windows are slept through with a durable timer
 // before the call; a 503 outside any known window is an unannounced window — wait and try again,
 // never a failure (design.md §3, §5).
-import { ApplicationFailure, ActivityFailure, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, ActivityFailure, patched, sleep } from '@temporalio/workflow';
 import { activeMaintenanceWindow, type AdHocWindow, type MaintenanceConfig } from '../../domain/maintenance.js';
 import type { AreaCode } from '../../domain/areas.js';
-import { OcctoFailure } from '../../activities/occto/contract.js';
+
+/** Calls are not started within this lead time before a known window. */
+export const WINDOW_LEAD_MS = 2 * 60_000;
 
 export interface MaintenanceGuardHooks {
   onWait(untilMs: number, reason: string): void;
@@ -17,6 +19,8 @@ export class MaintenanceGuard {
     private readonly area: AreaCode,
     private readonly unannouncedRetryMs: number,
     private readonly hooks: MaintenanceGuardHooks,
+    /** The ApplicationFailure type the system's activities use for HTTP 503. */
+    private readonly maintenanceFailureType: string,
   ) {}
 
   announce(window: AdHocWindow): void {
@@ -24,12 +28,19 @@ export class MaintenanceGuard {
   }
 
   /**
-   * Runs `call` outside every known window. `forwarded` calls (IF_, sent on to the T&D company)
-   * also respect the area's own windows; OCCTO-internal ones (IS_) only the system-wide ones.
+   * Runs `call` outside every known window. `areaSpecific` calls (OCCTO's IF_, forwarded to the
+   * T&D company; every Kansai call) also respect the area's own windows; OCCTO-internal ones (IS_)
+   * only the system-wide ones.
    */
-  async run<T>(forwarded: boolean, call: () => Promise<T>): Promise<T> {
+  async run<T>(areaSpecific: boolean, call: () => Promise<T>): Promise<T> {
     for (;;) {
-      const block = activeMaintenanceWindow(this.config, Date.now(), forwarded ? this.area : undefined);
+      // Look a little ahead: a call decided just before a window opens must not land inside it
+      // after queueing and dispatch.
+      const area = areaSpecific ? this.area : undefined;
+      const now = Date.now();
+      // patched(): histories recorded before the lead time existed replay without it.
+      const lead = patched('maintenance-window-lead') ? WINDOW_LEAD_MS : 0;
+      const block = activeMaintenanceWindow(this.config, now, area) ?? (lead ? activeMaintenanceWindow(this.config, now + lead, area) : undefined);
       if (block) {
         this.hooks.onWait(block.end, block.reason);
         await sleep(block.end - Date.now());
@@ -39,7 +50,7 @@ export class MaintenanceGuard {
       try {
         return await call();
       } catch (err) {
-        if (!isFailureOfType(err, OcctoFailure.Maintenance)) throw err;
+        if (!isFailureOfType(err, this.maintenanceFailureType)) throw err;
         const until = Date.now() + this.unannouncedRetryMs;
         this.hooks.onWait(until, 'unannounced maintenance (HTTP 503)');
         await sleep(this.unannouncedRetryMs);
