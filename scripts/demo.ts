@@ -4,6 +4,8 @@
 import { Connection } from '@temporalio/client';
 import { createTemporalClient } from '../client/temporal-client.js';
 import { startSwitchingIn } from '../client/switching-in.js';
+import { ensureNoticeWatcher, startConstruction, startStreetLights } from '../client/construction.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CodecKeys } from '../worker/payload-codec.js';
 import { addDays, jstDate } from '../domain/jst.js';
 
@@ -17,7 +19,7 @@ const DEMO = [
   { point: '0300000000000000001870', name: '横浜 五郎', kana: 'ヨコハマ ゴロウ', note: 'processing rejected → awaits a decision' },
 ];
 
-export async function runDemo(o: { address: string; codecKeys: CodecKeys; company: string }) {
+export async function runDemo(o: { address: string; codecKeys: CodecKeys; company: string; filesDir: string }) {
   const connection = await Connection.connect({ address: o.address });
   const client = await createTemporalClient({ connection, codecKeys: o.codecKeys });
   const today = jstDate(Date.now());
@@ -39,6 +41,48 @@ export async function runDemo(o: { address: string; codecKeys: CodecKeys; compan
       if (r.started) started++;
       else existing++;
       ids.push(r.workflowId);
+    }
+    // たくそう君: the お知らせ watcher, and construction applications that end in different stages.
+    await ensureNoticeWatcher(client, o.company, '1 minute');
+    mkdirSync(o.filesDir, { recursive: true });
+    const drawing = `${o.filesDir}/drawing.pdf`;
+    const siteMap = `${o.filesDir}/site-map.pdf`;
+    writeFileSync(drawing, Buffer.alloc(4096, 1));
+    writeFileSync(siteMap, Buffer.alloc(2048, 2));
+    const file = (kind: string) => [{ ref: kind === 'GAIROTO' ? siteMap : drawing, documentType: kind === 'GAIROTO' ? 'SITE_MAP' : 'DRAWING', sizeBytes: kind === 'GAIROTO' ? 2048 : 4096 }];
+    const construction = [
+      { kind: 'JOJI', reference: 'demo-joji-100', supplyTypes: ['DENTO'], contractAmperes: 40, equipment: [{ name: 'エコキュート', capacityKw: 1.5, waterHeater: { maker: 'ダイキン', heaterClass: 'ヒートポンプ', capacityLitres: 370 } }] },
+      { kind: 'RINJI', reference: 'demo-rinji-802', supplyTypes: ['DENRYOKU'], contractAmperes: 30, temporaryUntil: addDays(today, 200), equipment: [{ name: '仮設動力', capacityKw: 5.5 }] },
+      { kind: 'SHUDAN', reference: 'demo-shudan-100', units: [{ unitNo: '101', supplyType: 'DENTO', contractAmperes: 30 }, { unitNo: '102', supplyType: 'DENTO', contractAmperes: 40 }] },
+      { kind: 'JOJI', reference: 'demo-joji-803', supplyTypes: ['DENRYOKU'], contractAmperes: 60, equipment: [{ name: '動力', capacityKw: 7.5 }] },
+    ];
+    for (const c of construction) {
+      const r = await startConstruction(client, {
+        company: o.company,
+        site: { customerName: '関西 工務', address: '大阪府大阪市北区中之島3-6-16' },
+        desiredDate: addDays(today, 30),
+        files: file(c.kind),
+        options: { pollInterval: '10 seconds', decisionDeadline: '7 days', reminderInterval: '1 day' },
+        ...c,
+      });
+      if (r.started) started++;
+      else existing++;
+      ids.push(r.workflowId);
+    }
+    const lamps = await startStreetLights(client, {
+      company: o.company,
+      kind: 'GAIROTO',
+      reference: 'demo-street-100',
+      site: { customerName: '大阪市 建設局', address: '大阪府大阪市北区中之島1-3-20' },
+      desiredDate: addDays(today, 30),
+      lamps: [1, 2].map((i) => ({ lampType: 'LED', wattage: 40, poleNo: `P-${i}` })),
+      files: file('GAIROTO'),
+      options: { pollInterval: '10 seconds' },
+    });
+    for (const l of lamps) {
+      if (l.started) started++;
+      else existing++;
+      ids.push(l.workflowId);
     }
   } finally {
     await connection.close();

@@ -20,6 +20,8 @@ const PORTS = {
   ui: Number(env.DENKI_UI_PORT ?? 8233),
   occto: Number(env.DENKI_OCCTO_PORT ?? 8443),
   occtoAdmin: Number(env.DENKI_OCCTO_ADMIN_PORT ?? 8444),
+  takusou: Number(env.DENKI_TAKUSOU_PORT ?? 8543),
+  takusouAdmin: Number(env.DENKI_TAKUSOU_ADMIN_PORT ?? 8544),
   codec: Number(env.DENKI_CODEC_PORT ?? 8888),
 };
 const COMPANY = '12346';
@@ -129,6 +131,19 @@ async function main(): Promise<void> {
   });
   await waitFor('OCCTO simulator', async () => (await fetch(`http://127.0.0.1:${PORTS.occtoAdmin}/summary`)).ok);
 
+  // たくそう君 simulator (HTTPS), fast enough to watch: acceptance 30 s, 工程 steps 20 s, 契約算定 60 s.
+  start('takusou-sim', tsx, ['simulators/kansai-takusou/main.ts'], {
+    TAKUSOU_SIM_PORT: String(PORTS.takusou),
+    TAKUSOU_SIM_ADMIN_PORT: String(PORTS.takusouAdmin),
+    TAKUSOU_SIM_CERT_DIR: `${local}/pki`,
+    TAKUSOU_SIM_ACCEPTANCE_DELAY_MS: '30000',
+    TAKUSOU_SIM_PROCESS_STEP_MS: '20000',
+    TAKUSOU_SIM_CALCULATION_DELAY_MS: '60000',
+    TAKUSOU_SIM_RESULT_DELAY_MS: '30000',
+    TAKUSOU_SIM_LOG_LEVEL: 'warn',
+  });
+  await waitFor('たくそう君 simulator', async () => (await fetch(`http://127.0.0.1:${PORTS.takusouAdmin}/summary`)).ok);
+
   // 3. Worker.
   const workerEnv = {
     TEMPORAL_ADDRESS: address,
@@ -139,6 +154,8 @@ async function main(): Promise<void> {
     OCCTO_KEY_FILE: `${local}/pki/client-${COMPANY}-key.pem`,
     OCCTO_LOGIN_ID: LOGIN.id,
     OCCTO_PASSWORD: LOGIN.password,
+    TAKUSOU_BASE_URL: `https://127.0.0.1:${PORTS.takusou}/api/low-takusou/`,
+    TAKUSOU_CA_FILE: `${local}/pki/ca.pem`,
     DENKI_PAYLOAD_KEYS_FILE: keyFile,
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
   };
@@ -146,7 +163,7 @@ async function main(): Promise<void> {
   start('worker', tsx, ['worker/main.ts'], workerEnv);
 
   // 4. Demo switchings (idempotent: a restart finds the same ones running).
-  const demo = await runDemo({ address, codecKeys, company: COMPANY });
+  const demo = await runDemo({ address, codecKeys, company: COMPANY, filesDir: `${local}/demo-files` });
   void pki;
 
   const ui = `http://localhost:${PORTS.ui}`;
@@ -157,8 +174,10 @@ denki-flow local stack is up
                        filter e.g.  DenkiStage = 'AWAITING_DECISION'   or   DenkiAwaitingHuman = true
   Temporal gRPC        ${address}
   OCCTO simulator      https://127.0.0.1:${PORTS.occto}/sw/soap (mutual TLS)   admin http://127.0.0.1:${PORTS.occtoAdmin}/summary
+  たくそう君 simulator  https://127.0.0.1:${PORTS.takusou}/api/low-takusou/   admin http://127.0.0.1:${PORTS.takusouAdmin}/summary
   Payload codec        ${codec.url} (the Web UI decrypts through it)
-  Demo                 ${demo.started} switchings started, ${demo.existing} already running
+  Demo                 ${demo.started} workflows started, ${demo.existing} already running
+                       (switchings: DenkiKind = 'switching-in'; construction: DenkiKind = 'construction')
 Operator CLI (in another terminal):
   set -a; . .local/worker.env; set +a
   npm run cli -- switching-in list --awaiting-human

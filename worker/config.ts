@@ -17,7 +17,8 @@ import { AesGcmPayloadCodec, parseCodecKeys, type CodecKeys } from './payload-co
 export interface WorkerConfig {
   temporal: { address: string; namespace: string };
   companies: string[];
-  occto: OcctoClientConfig;
+  /** OCCTO, when OCCTO_ENDPOINT is set. */
+  occto?: OcctoClientConfig;
   /** Server-side cap per OCCTO task queue (design.md §3: just under 1 request/s per company). */
   occtoRatePerSecond: number;
   occtoMaxConcurrent: number;
@@ -58,7 +59,7 @@ const envSchema = z.object({
       }
       return codes;
     }),
-  OCCTO_ENDPOINT: z.string({ error: 'OCCTO_ENDPOINT is required: the https:// URL of the OCCTO SOAP service' }),
+  OCCTO_ENDPOINT: z.string().optional(),
   OCCTO_SOURCE_IP: z.string().default('127.0.0.1'),
   OCCTO_TIMEOUT_MS: num('OCCTO_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
   OCCTO_MIN_SPACING_MS: num('OCCTO_MIN_SPACING_MS', 1_100, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer of milliseconds'),
@@ -134,9 +135,14 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     if (!r.success) problems.push(`${name}: ${r.error.issues[0]?.message}`);
   }
 
-  const ca = pemFor(env, undefined, 'CA', problems, false);
+  // Each external system is enabled by its endpoint; a worker serves at least one.
+  const occtoEnabled = env.OCCTO_ENDPOINT !== undefined;
+  if (!occtoEnabled && !env.TAKUSOU_BASE_URL) {
+    problems.push('OCCTO_ENDPOINT (the https:// URL of the OCCTO SOAP service) or TAKUSOU_BASE_URL is required: configure at least one external system');
+  }
+  const ca = occtoEnabled ? pemFor(env, undefined, 'CA', problems, false) : undefined;
   const companies: Record<string, CompanyCredentials> = {};
-  for (const code of codes) {
+  for (const code of occtoEnabled ? codes : []) {
     const creds = {
       cert: pemFor(env, code, 'CERT', problems, true),
       key: pemFor(env, code, 'KEY', problems, true),
@@ -170,7 +176,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     else problems.push(...r.error.issues.map((i) => `TAKUSOU_${i.path.length ? i.path.join('.').toUpperCase() : 'CONFIG'}: ${i.message}`));
   }
   if (problems.length || !e || !codecKeys) throw new Error(`invalid worker configuration: ${problems.join('; ')}`);
-  const occto = parseOcctoClientConfig({
+  const occto = !occtoEnabled ? undefined : parseOcctoClientConfig({
     endpoint: e.OCCTO_ENDPOINT,
     sourceIp: e.OCCTO_SOURCE_IP,
     timeoutMs: e.OCCTO_TIMEOUT_MS,

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     companies: config.companies,
-    occto: { client: config.occto, ratePerSecond: config.occtoRatePerSecond, maxConcurrent: config.occtoMaxConcurrent },
+    occto: config.occto && { client: config.occto, ratePerSecond: config.occtoRatePerSecond, maxConcurrent: config.occtoMaxConcurrent },
     codecKeys: config.codecKeys,
     logger,
     workflows: workflowSource(config.workflowBundlePath),

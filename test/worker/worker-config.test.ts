@@ -62,12 +62,12 @@ describe('loadWorkerConfig: a valid environment', () => {
     expect(c.occtoMaxConcurrent).toBe(2);
     expect(c.logLevel).toBe('info');
     expect(c.workflowBundlePath).toBeUndefined();
-    expect(c.occto.endpoint).toBe('https://occto.example.jp/soap');
-    expect(c.occto.sourceIp).toBe('127.0.0.1');
-    expect(c.occto.timeoutMs).toBe(30_000);
-    expect(c.occto.minSpacingMs).toBe(1_100);
-    expect(Object.keys(c.occto.companies)).toEqual([COMPANY]);
-    const creds = c.occto.companies[COMPANY]!;
+    expect(c.occto!.endpoint).toBe('https://occto.example.jp/soap');
+    expect(c.occto!.sourceIp).toBe('127.0.0.1');
+    expect(c.occto!.timeoutMs).toBe(30_000);
+    expect(c.occto!.minSpacingMs).toBe(1_100);
+    expect(Object.keys(c.occto!.companies)).toEqual([COMPANY]);
+    const creds = c.occto!.companies[COMPANY]!;
     expect(creds.cert).toBe(pki.clients[COMPANY]!.cert.trim());
     expect(creds.key).toBe(pki.clients[COMPANY]!.key.trim());
     expect(creds.ca).toBe(pki.ca.cert.trim());
@@ -91,9 +91,9 @@ describe('loadWorkerConfig: a valid environment', () => {
       DENKI_WORKFLOW_BUNDLE: '/opt/denki/workflow-bundle.js',
     });
     expect(c.temporal).toEqual({ address: 'temporal.internal:7233', namespace: 'denki-prod' });
-    expect(c.occto.sourceIp).toBe('203.0.113.5');
-    expect(c.occto.timeoutMs).toBe(5_000);
-    expect(c.occto.minSpacingMs).toBe(0);
+    expect(c.occto!.sourceIp).toBe('203.0.113.5');
+    expect(c.occto!.timeoutMs).toBe(5_000);
+    expect(c.occto!.minSpacingMs).toBe(0);
     expect(c.occtoRatePerSecond).toBe(0.5);
     expect(c.occtoMaxConcurrent).toBe(4);
     expect(c.logLevel).toBe('debug');
@@ -102,24 +102,24 @@ describe('loadWorkerConfig: a valid environment', () => {
 
   it('treats empty numeric variables as unset', () => {
     const c = loadWorkerConfig({ ...validEnv(), OCCTO_TIMEOUT_MS: '', OCCTO_MIN_SPACING_MS: '', OCCTO_RATE_PER_SECOND: '', OCCTO_MAX_CONCURRENT: '' });
-    expect([c.occto.timeoutMs, c.occto.minSpacingMs, c.occtoRatePerSecond, c.occtoMaxConcurrent]).toEqual([30_000, 1_100, 0.9, 2]);
+    expect([c.occto!.timeoutMs, c.occto!.minSpacingMs, c.occtoRatePerSecond, c.occtoMaxConcurrent]).toEqual([30_000, 1_100, 0.9, 2]);
   });
 
   it('leaves the CA out when no CA file is given (system trust store)', () => {
     const { OCCTO_CA_FILE: _ca, ...env } = validEnv();
-    expect(loadWorkerConfig(env).occto.companies[COMPANY]!.ca).toBeUndefined();
+    expect(loadWorkerConfig(env).occto!.companies[COMPANY]!.ca).toBeUndefined();
   });
 
   it('splits and trims the company list', () => {
     const c = loadWorkerConfig({ ...validEnv(), DENKI_COMPANIES: ` ${COMPANY} , 23457,` });
     expect(c.companies).toEqual([COMPANY, '23457']);
-    expect(Object.keys(c.occto.companies).sort()).toEqual([COMPANY, '23457']);
+    expect(Object.keys(c.occto!.companies).sort()).toEqual([COMPANY, '23457']);
   });
 
   it('accepts PEM strings given directly instead of files', () => {
     const { OCCTO_CERT_FILE: _c, OCCTO_KEY_FILE: _k, ...env } = validEnv();
     const c = loadWorkerConfig({ ...env, OCCTO_CERT: pki.clients[COMPANY]!.cert, OCCTO_KEY: pki.clients[COMPANY]!.key });
-    expect(c.occto.companies[COMPANY]!.cert).toBe(pki.clients[COMPANY]!.cert);
+    expect(c.occto!.companies[COMPANY]!.cert).toBe(pki.clients[COMPANY]!.cert);
   });
 });
 
@@ -137,12 +137,12 @@ describe('loadWorkerConfig: per-company settings and secrets from files', () => 
       [`OCCTO_${COMPANY}_LOGIN_ID`]: 'own-login',
       [`OCCTO_${COMPANY}_PASSWORD`]: 'own-password',
     });
-    const own = c.occto.companies[COMPANY]!;
+    const own = c.occto!.companies[COMPANY]!;
     expect(own.cert).toBe(pem(files.clients[COMPANY]!.cert));
     expect(own.key).toBe(pem(files.clients[COMPANY]!.key));
     expect(own.loginId).toBe('own-login');
     expect(own.password).toBe('own-password');
-    const shared = c.occto.companies[other]!;
+    const shared = c.occto!.companies[other]!;
     expect(shared.cert).toBe(pem(files.expiredClient.cert));
     expect(shared.key).toBe(pem(files.expiredClient.key));
     expect(shared.loginId).toBe(LOGIN_ID);
@@ -166,17 +166,17 @@ describe('loadWorkerConfig: per-company settings and secrets from files', () => 
       [`OCCTO_${COMPANY}_PASSWORD_FILE`]: path('company-password.txt'),
       DENKI_PAYLOAD_KEYS_FILE: path('payload-keys.txt'),
     });
-    expect(c.occto.companies[COMPANY]!.password).toBe('company-secret');
-    expect(c.occto.companies['23457']!.password).toBe(PASSWORD);
-    expect(c.occto.companies[COMPANY]!.loginId).toBe(LOGIN_ID);
+    expect(c.occto!.companies[COMPANY]!.password).toBe('company-secret');
+    expect(c.occto!.companies['23457']!.password).toBe(PASSWORD);
+    expect(c.occto!.companies[COMPANY]!.loginId).toBe(LOGIN_ID);
     expect(c.codecKeys).toEqual(parseCodecKeys(KEY_SPEC));
   });
 
   it('prefers a variable to its *_FILE, and reads the file when the variable is empty', () => {
     writeFileSync(path('file-password.txt'), 'from-file');
-    expect(loadWorkerConfig({ ...validEnv(), OCCTO_PASSWORD_FILE: path('file-password.txt') }).occto.companies[COMPANY]!.password).toBe(PASSWORD);
+    expect(loadWorkerConfig({ ...validEnv(), OCCTO_PASSWORD_FILE: path('file-password.txt') }).occto!.companies[COMPANY]!.password).toBe(PASSWORD);
     expect(
-      loadWorkerConfig({ ...validEnv(), OCCTO_PASSWORD: '', OCCTO_PASSWORD_FILE: path('file-password.txt') }).occto.companies[COMPANY]!.password,
+      loadWorkerConfig({ ...validEnv(), OCCTO_PASSWORD: '', OCCTO_PASSWORD_FILE: path('file-password.txt') }).occto!.companies[COMPANY]!.password,
     ).toBe('from-file');
   });
 });
@@ -187,7 +187,7 @@ describe('loadWorkerConfig: refusals', () => {
     const message = configError(env);
     expect(message).toMatch(/^invalid worker configuration: /);
     expect(message).toContain('DENKI_COMPANIES is required');
-    expect(message).toContain('OCCTO_ENDPOINT is required');
+    expect(message).toContain('OCCTO_ENDPOINT (the https:// URL of the OCCTO SOAP service) or TAKUSOU_BASE_URL is required');
   });
 
   it('refuses an empty company list', () => {
@@ -337,5 +337,23 @@ describe('loadCodecKeys: keys are checked at load time', () => {
 
   it('refuses the same key ID twice', () => {
     expect(() => loadCodecKeys({ DENKI_PAYLOAD_KEYS: `${KEY_SPEC},${KEY_SPEC}` })).toThrow(/appears twice/);
+  });
+});
+
+describe('loadWorkerConfig: たくそう君 only', () => {
+  it('runs without OCCTO when only TAKUSOU_BASE_URL is set, with the concurrency share', () => {
+    const c = loadWorkerConfig({
+      DENKI_COMPANIES: COMPANY,
+      TAKUSOU_BASE_URL: 'https://127.0.0.1:9443/api/low-takusou/',
+      TAKUSOU_CA_FILE: path(files.ca.cert),
+      TAKUSOU_CONCURRENCY_SHARE: '4',
+      DENKI_PAYLOAD_KEYS: KEY_SPEC,
+    });
+    expect(c.occto).toBeUndefined();
+    expect(c.takusou?.concurrencyShare).toBe(4);
+    expect(c.takusou?.client.baseUrl).toBe('https://127.0.0.1:9443/api/low-takusou/');
+    expect(configError({ DENKI_COMPANIES: COMPANY, TAKUSOU_BASE_URL: 'https://x/api/low-takusou/', TAKUSOU_CONCURRENCY_SHARE: '9', DENKI_PAYLOAD_KEYS: KEY_SPEC })).toContain(
+      'TAKUSOU_CONCURRENCY_SHARE must be an integer 1–8',
+    );
   });
 });

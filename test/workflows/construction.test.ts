@@ -17,6 +17,7 @@ import {
 import type { ConstructionStage } from '../../workflows/kansai-takusou/construction.defs.js';
 import { addDays, jstDate, jstDateTimeMs, jstParts } from '../../domain/jst.js';
 import { COMPANY } from '../support/occto-harness.js';
+import { recordReplayFixture } from '../support/replay-fixtures.js';
 
 let env: TestWorkflowEnvironment;
 let h: TakusouHarness;
@@ -73,6 +74,7 @@ describe('construction applications (たくそう君, time-skipping server)', ()
 
       const result = await handle.result();
       expect(result.outcome).toBe('COMPLETED');
+      await recordReplayFixture('construction-joji', handle);
       const status = await getConstructionStatus(h.client, workflowId);
       expect(status.stage).toBe('COMPLETED');
       expect(status.attachedFiles.map((f) => f.documentType).sort()).toEqual(['COMPLETION_REPORT', 'DRAWING']);
@@ -90,6 +92,7 @@ describe('construction applications (たくそう君, time-skipping server)', ()
       await waitForStage(workflowId, 'AWAITING_COMPLETION');
       await confirmConstructionCompletion(h.client, workflowId, await completion()());
       expect((await handle.result()).outcome).toBe('COMPLETED');
+      await recordReplayFixture('construction-shudan', handle);
       const events = (await getConstructionStatus(h.client, workflowId)).events.map((e) => e.event).join('\n');
       expect(events).toMatch(/集団申込完了 sent/);
       expect(events).toMatch(/竣工届 filed/);
@@ -112,6 +115,7 @@ describe('construction applications (たくそう君, time-skipping server)', ()
       await confirmConstructionCompletion(h.client, workflowId, await completion()());
       expect((await handle.result()).outcome).toBe('COMPLETED');
       expect((await getConstructionStatus(h.client, workflowId)).corrections).toBe(1);
+      await recordReplayFixture('construction-rinji-correction', handle);
 
       const lamps = [1, 2, 3].map((i) => ({ lampType: 'LED', wattage: 40, poleNo: `P-${i}` }));
       const base = constructionInput('GAIROTO', constructionRef(), h.files.drawing, { lamps });
@@ -133,6 +137,7 @@ describe('construction applications (たくそう君, time-skipping server)', ()
       await cancelConstruction(h.client, workflowId, { requestedBy: 'clerk1', reason: '顧客都合' });
       const result = await handle.result();
       expect(result).toMatchObject({ outcome: 'CANCELLED', reason: '顧客都合', by: 'clerk1' });
+      await recordReplayFixture('construction-cancelled', handle);
       expect(h.sim.calls().some((c) => c.service === 'MshkmTrkesh' && c.httpStatus === 200)).toBe(true);
     });
   });

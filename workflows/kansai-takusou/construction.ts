@@ -285,8 +285,8 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
     notify.notifyPerson({ kind: kind2, workflowId, stage: state.stage, message, dueAt });
 
   /** Sleeps up to `ms`, waking for a person's correction or cancellation, which it then applies. */
-  const pause = async (ms: number) => {
-    await condition(() => cancelRequest !== undefined || corrections.length > 0, ms);
+  const pause = async (ms: number, alsoWakeOn: () => boolean = () => false) => {
+    await condition(() => cancelRequest !== undefined || corrections.length > 0 || alsoWakeOn(), ms);
     await applyPending();
   };
 
@@ -395,7 +395,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
     let escalated = false;
     while (!confirmation) {
       const before = Date.now();
-      await pause(options.reminderInterval);
+      await pause(options.reminderInterval, () => confirmation !== undefined);
       if (confirmation) break;
       if (Date.now() - before >= options.reminderInterval) {
         if (!escalated && Date.now() >= Date.parse(dueAt)) {
