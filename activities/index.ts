@@ -5,3 +5,6 @@ export { createTransport, type Transport, type TransportResponse } from './occto
 export { createNotificationActivities, type NotificationDeps, type NotificationSender } from './notifications.js';
 export type * from './occto/contract.js';
 export { OcctoFailure } from './occto/contract.js';
+export { createTakusouActivities, takusouClientConfigSchema } from './kansai-takusou/index.js';
+export { TakusouFailure } from './kansai-takusou/contract.js';
+export { createFleetActivities, type FleetActivities } from './fleet/fleet.js';

@@ -17,6 +17,15 @@ import {
   startSwitchingIn,
 } from './switching-in.js';
 import type { SwitchingInDecision } from '../workflows/occto/switching-in.defs.js';
+import {
+  cancelConstruction,
+  confirmConstructionCompletion,
+  correctConstruction,
+  getConstructionStatus,
+  sendNoticeAction,
+  startConstruction,
+  startStreetLights,
+} from './construction.js';
 
 const program = new Command()
   .name('denki')
@@ -84,6 +93,61 @@ sw.command('list')
   .option('--stage <stage>')
   .action(async (o: { company?: string; area?: string; stage?: string }) =>
     print(await listAwaitingHuman(await getClient(), { company: o.company, area: o.area, stage: o.stage as never })),
+  );
+
+const ko = program.command('construction').description('Kansai T&D たくそう君 construction applications (工事申込)');
+
+ko.command('start')
+  .description('start one application (or, for GAIROTO with several lamps, one per lamp) from a JSON file')
+  .requiredOption('-f, --file <path>', 'input JSON (company, kind, reference, site, files …)')
+  .action(async (o: { file: string }) => {
+    const input = JSON.parse(readFileSync(o.file, 'utf8')) as { kind?: string; lamps?: unknown[] };
+    const c = await getClient();
+    const started = input.kind === 'GAIROTO' && (input.lamps?.length ?? 0) > 1 ? await startStreetLights(c, input) : [await startConstruction(c, input)];
+    print(started.map((s) => ({ workflowId: s.workflowId, started: s.started })));
+  });
+
+ko.command('status')
+  .argument('<workflowId>')
+  .action(async (workflowId: string) => print(await getConstructionStatus(await getClient(), workflowId)));
+
+ko.command('confirm')
+  .description('confirm the work is complete, with the completion documents (then the 竣工届 is filed)')
+  .argument('<workflowId>')
+  .requiredOption('--by <userId>')
+  .requiredOption('--completed-on <date>', 'YYYY-MM-DD')
+  .requiredOption('--documents <json>', 'e.g. [{"ref":"/data/done.pdf","documentType":"COMPLETION_REPORT","sizeBytes":1234}]', json('--documents'))
+  .action(async (workflowId: string, o: { by: string; completedOn: string; documents: unknown }) =>
+    print(await confirmConstructionCompletion(await getClient(), workflowId, { confirmedBy: o.by, completedOn: o.completedOn, documents: o.documents as never })),
+  );
+
+ko.command('correct')
+  .description('send a 訂正 (changed items and/or more files)')
+  .argument('<workflowId>')
+  .requiredOption('--by <userId>')
+  .option('--changes <json>', 'e.g. {"contractAmperes":50}', json('--changes'))
+  .option('--files <json>', 'file references to attach', json('--files'))
+  .action(async (workflowId: string, o: { by: string; changes?: unknown; files?: unknown }) =>
+    print(await correctConstruction(await getClient(), workflowId, { correctedBy: o.by, changes: o.changes as never, files: o.files as never })),
+  );
+
+ko.command('cancel')
+  .description('申込取消')
+  .argument('<workflowId>')
+  .requiredOption('--by <userId>')
+  .requiredOption('--reason <text>')
+  .action(async (workflowId: string, o: { by: string; reason: string }) =>
+    print(await cancelConstruction(await getClient(), workflowId, { requestedBy: o.by, reason: o.reason })),
+  );
+
+ko.command('notice')
+  .description('register a お知らせ (notices cannot be corrected or deleted: register a new one)')
+  .requiredOption('--company <code>')
+  .requiredOption('--by <userId>')
+  .requiredOption('--title <text>')
+  .requiredOption('--body <text>')
+  .action(async (o: { company: string; by: string; title: string; body: string }) =>
+    print(await sendNoticeAction(await getClient(), o.company, { action: 'register', title: o.title, body: o.body, by: o.by })),
   );
 
 program

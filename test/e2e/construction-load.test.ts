@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
-import { startTs, type Proc } from '../support/processes.js';
+import { runTs, startTs, type Proc } from '../support/processes.js';
 import { COMPANY } from '../support/occto-harness.js';
 import { constructionInput, constructionRef } from '../support/takusou-harness.js';
 import { confirmConstructionCompletion, getConstructionStatus, startConstruction, startStreetLights } from '../../client/construction.js';
@@ -119,5 +119,10 @@ describe('たくそう君 under load with two worker processes (dev server)', ()
     // More than one process's share was in flight at once: both processes did work.
     expect(summary.maxInFlight).toBeGreaterThan(4);
     for (const w of workers) expect(w.output()).not.toContain('工事 花子');
+    // An operator reads one with the CLI; a notice correction is refused with the reason.
+    const cliEnv = { TEMPORAL_ADDRESS: env.address, DENKI_PAYLOAD_KEYS: TEST_KEY_SPEC };
+    const status = await runTs('client/cli.ts', ['construction', 'status', ids[0]!], cliEnv);
+    expect(status.code).toBe(0);
+    expect((JSON.parse(status.stdout) as { stage: string }).stage).toBe('COMPLETED');
   });
 });
