@@ -1,36 +1,44 @@
-// Activities that talk to Temporal itself: tell running workflows what one of them learnt (an
-// announced maintenance window), and read what a watcher knows. The worker gives them a Client.
-import type { Client } from '@temporalio/client';
+// Activities that talk to Temporal itself: a construction workflow subscribes to its company's
+// notice watcher (and learns the windows already announced); the watcher signals its subscribers
+// when a new maintenance window is announced. Exact and visibility-free (no list queries, which
+// are eventually consistent and not offered by every server).
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { AdHocWindow } from '../../domain/maintenance.js';
 
-export interface FleetActivities {
-  /** Signals every running workflow of `kind` for `company` (visibility query on the search attributes). */
-  announceMaintenance(input: { kind: string; company: string; window: AdHocWindow }): Promise<number>;
-  /** The maintenance windows the company's notice watcher knows (empty when it is not running). */
-  knownMaintenance(input: { watcherWorkflowId: string }): Promise<AdHocWindow[]>;
-}
+export const SUBSCRIBE_SIGNAL = 'subscribe';
+export const MAINTENANCE_SIGNAL = 'maintenanceAnnounced';
 
-const SAFE = /^[\w.-]+$/;
+export interface FleetActivities {
+  /** Subscribes `subscriberWorkflowId` to the watcher; returns the windows it already knows ([] without a watcher). */
+  subscribeToMaintenance(input: { watcherWorkflowId: string; subscriberWorkflowId: string }): Promise<AdHocWindow[]>;
+  /** Signals the window to each subscriber; returns the IDs that are gone (closed or unknown). */
+  announceMaintenance(input: { workflowIds: string[]; window: AdHocWindow }): Promise<string[]>;
+}
 
 export function createFleetActivities(deps: { client: Client }): FleetActivities {
   return {
-    async announceMaintenance({ kind, company, window }) {
-      if (!SAFE.test(kind) || !SAFE.test(company)) throw new Error('kind and company must be plain identifiers');
-      let n = 0;
-      const query = `DenkiKind = '${kind}' AND DenkiCompany = '${company}' AND ExecutionStatus = 'Running'`;
-      for await (const wf of deps.client.workflow.list({ query })) {
-        await deps.client.workflow.getHandle(wf.workflowId).signal('maintenanceAnnounced', window).catch(() => undefined);
-        n++;
-      }
-      return n;
-    },
-    async knownMaintenance({ watcherWorkflowId }) {
+    async subscribeToMaintenance({ watcherWorkflowId, subscriberWorkflowId }) {
+      const watcher = deps.client.workflow.getHandle(watcherWorkflowId);
       try {
-        const s = await deps.client.workflow.getHandle(watcherWorkflowId).query<{ windows: AdHocWindow[] }>('status');
+        await watcher.signal(SUBSCRIBE_SIGNAL, subscriberWorkflowId);
+        const s = await watcher.query<{ windows: AdHocWindow[] }>('status');
         return s.windows;
-      } catch {
-        return []; // no watcher: the weekly window still applies, and 503s are waited out
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return []; // no watcher: weekly windows still apply, 503s are waited out
+        throw err;
       }
+    },
+    async announceMaintenance({ workflowIds, window }) {
+      const gone: string[] = [];
+      for (const id of workflowIds) {
+        try {
+          await deps.client.workflow.getHandle(id).signal(MAINTENANCE_SIGNAL, window);
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) gone.push(id);
+          else throw err;
+        }
+      }
+      return gone;
     },
   };
 }

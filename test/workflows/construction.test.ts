@@ -155,7 +155,7 @@ describe('construction applications (たくそう君, time-skipping server)', ()
       now = await env.currentTimeMs();
 
       // KTD announces a window (published as a MAINTENANCE お知らせ) from 05:00 to 09:00.
-      const announced = { start: now + 4.5 * 3_600_000, end: now + 8.5 * 3_600_000, reason: '臨時メンテナンス' };
+      const announced = { start: Math.ceil((now + 4.5 * 3_600_000) / 1000) * 1000, end: Math.ceil((now + 8.5 * 3_600_000) / 1000) * 1000, reason: '臨時メンテナンス' };
       h.sim.addMaintenance(announced);
       const watcher = await ensureNoticeWatcher(h.client, COMPANY, '30 minutes');
       // Notices cannot be corrected or deleted: refused before any call.
@@ -165,7 +165,19 @@ describe('construction applications (たくそう君, time-skipping server)', ()
       expect(registered.id).toMatch(/^N\d+$/);
 
       const { workflowId, handle } = await startConstruction(h.client, constructionInput('JOJI', constructionRef(), h.files.drawing, { options: { pollInterval: '1 hour' } }));
+      // A window announced while the application runs reaches it through the watcher (signal).
+      await waitForStage(workflowId, 'AWAITING_ACCEPTANCE', '30 minutes');
+      // Whole seconds: お知らせ carry date-times to the second.
+      const later = { start: Math.ceil((now + 30 * 3_600_000) / 1000) * 1000, end: Math.ceil((now + 31 * 3_600_000) / 1000) * 1000, reason: '追加メンテナンス' };
+      h.sim.addMaintenance(later);
       await waitForStage(workflowId, 'AWAITING_COMPLETION', '2 hours');
+      // The watcher's signal arrives asynchronously after its poll: give it a moment.
+      let announcedEvents = '';
+      for (let i = 0; i < 40 && !announcedEvents.includes('maintenance window announced'); i++) {
+        announcedEvents = (await getConstructionStatus(h.client, workflowId)).events.map((e) => e.event).join('\n');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(announcedEvents).toContain(`maintenance window announced ${new Date(later.start).toISOString()}`);
       await confirmConstructionCompletion(h.client, workflowId, await completion()());
       expect((await handle.result()).outcome).toBe('COMPLETED');
 
@@ -175,6 +187,7 @@ describe('construction applications (たくそう君, time-skipping server)', ()
       const constructionCalls = mine.filter((c) => c.service !== 'OshrsJohShtk' && c.service !== 'OshrsJohKdkTschi' && c.service !== 'OshrsJohTrk');
       expect(constructionCalls.filter((c) => c.simulatedAtMs >= weekly.start && c.simulatedAtMs < weekly.end)).toEqual([]);
       expect(constructionCalls.filter((c) => c.simulatedAtMs >= announced.start && c.simulatedAtMs < announced.end)).toEqual([]);
+      expect(constructionCalls.filter((c) => c.simulatedAtMs >= later.start && c.simulatedAtMs < later.end)).toEqual([]);
       const events = (await getConstructionStatus(h.client, workflowId)).events.map((e) => e.event).join('\n');
       expect(events).toMatch(/waiting for maintenance/);
       await watcher.terminate('test done');

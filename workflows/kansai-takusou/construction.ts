@@ -208,7 +208,9 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
     TakusouFailure.Maintenance,
   );
   // Windows announced in お知らせ before this workflow started (the watcher signals later ones).
-  for (const w of await fleet.knownMaintenance({ watcherWorkflowId: noticeWatcherWorkflowId(company) })) guard.announce(w);
+  for (const w of await fleet.subscribeToMaintenance({ watcherWorkflowId: noticeWatcherWorkflowId(company), subscriberWorkflowId: workflowId })) {
+    guard.announce(w);
+  }
   const spacing = new ApplicationSpacing();
   /** A write on the application number: outside maintenance, ≥ 1 s after the previous response. */
   const spaced = <T>(call: () => Promise<T>) => guard.run(true, () => spacing.run(call));

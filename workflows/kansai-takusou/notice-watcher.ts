@@ -1,7 +1,7 @@
 // One per company: reads たくそう君's お知らせ, learns announced maintenance windows from them and
 // tells the running construction workflows, marks notices read, and registers notices for people.
 // Notices cannot be corrected or deleted (spec 注意事項): such requests are refused — register a new one.
-import { continueAsNew, defineQuery, defineUpdate, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, defineSignal, defineUpdate, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { TakusouActivities } from '../../activities/kansai-takusou/contract.js';
 import { TakusouFailure } from '../../activities/kansai-takusou/contract.js';
@@ -11,7 +11,6 @@ import { durationAtLeast } from '../../domain/durations.js';
 import { KANSAI_TD_DEFAULT_MAINTENANCE, type AdHocWindow } from '../../domain/maintenance.js';
 import { NOTIFY_TASK_QUEUE, takusouTaskQueue } from '../../domain/task-queues.js';
 import { MaintenanceGuard } from '../shared/maintenance-guard.js';
-import { CONSTRUCTION_KIND_SA } from './construction.defs.js';
 
 export const noticeWatcherInputSchema = z
   .object({
@@ -20,6 +19,7 @@ export const noticeWatcherInputSchema = z
     /** Carried over continue-as-new. */
     seen: z.array(z.string()).default([]),
     windows: z.array(z.object({ start: z.number(), end: z.number(), area: z.string().optional(), reason: z.string().optional() })).default([]),
+    subscribers: z.array(z.string()).default([]),
   })
   .strict();
 export type NoticeWatcherInput = z.input<typeof noticeWatcherInputSchema>;
@@ -31,10 +31,13 @@ export interface NoticeWatcherStatus {
   noticesSeen: number;
   lastPollAt?: string;
   registered: { id: string; title: string }[];
+  subscribers: number;
 }
 
 export const noticeWatcherStatusQuery = defineQuery<NoticeWatcherStatus>('status');
 export const noticeActionUpdate = defineUpdate<{ id: string }, [NoticeAction]>('notice');
+/** A construction workflow subscribes to announced maintenance windows (fleet activity). */
+export const subscribeSignal = defineSignal<[string]>('subscribe');
 
 export const noticeWatcherWorkflowId = (company: string) => `takusou-notices/${company}`;
 const ITERATIONS_BEFORE_CONTINUE_AS_NEW = 500;
@@ -50,12 +53,17 @@ export async function takusouNoticeWatcherWorkflow(raw: NoticeWatcherInput): Pro
   });
   const fleet = proxyActivities<FleetActivities>({ taskQueue: NOTIFY_TASK_QUEUE, startToCloseTimeout: '1 minute' });
   const seen = new Set(input.seen);
-  const status: NoticeWatcherStatus = { company, windows: input.windows as AdHocWindow[], noticesSeen: seen.size, registered: [] };
+  const subscribers = new Set(input.subscribers);
+  const status: NoticeWatcherStatus = { company, windows: input.windows as AdHocWindow[], noticesSeen: seen.size, registered: [], subscribers: subscribers.size };
 
   const guard = new MaintenanceGuard(KANSAI_TD_DEFAULT_MAINTENANCE, '06', 15 * 60_000, { onWait: () => undefined, onResume: () => undefined }, TakusouFailure.Maintenance);
   for (const w of status.windows) guard.announce(w);
 
   setHandler(noticeWatcherStatusQuery, () => status);
+  setHandler(subscribeSignal, (workflowId) => {
+    subscribers.add(workflowId);
+    status.subscribers = subscribers.size;
+  });
   setHandler(
     noticeActionUpdate,
     async (a) => {
@@ -88,8 +96,10 @@ export async function takusouNoticeWatcherWorkflow(raw: NoticeWatcherInput): Pro
         const window: AdHocWindow = { start: n.start, end: n.end, reason: `お知らせ ${n.id}: ${n.title}`.slice(0, 120) };
         status.windows.push(window);
         guard.announce(window);
-        const told = await fleet.announceMaintenance({ kind: CONSTRUCTION_KIND_SA, company, window });
-        log.info('maintenance notice announced', { id: n.id, workflows: told });
+        const gone = await fleet.announceMaintenance({ workflowIds: [...subscribers], window });
+        for (const id of gone) subscribers.delete(id);
+        status.subscribers = subscribers.size;
+        log.info('maintenance notice announced', { id: n.id, workflows: subscribers.size });
       }
     }
     const unread = notices.filter((n) => !n.read).map((n) => n.id);
@@ -103,5 +113,6 @@ export async function takusouNoticeWatcherWorkflow(raw: NoticeWatcherInput): Pro
     pollInterval: input.pollInterval,
     seen: [...seen].slice(-SEEN_KEPT),
     windows: status.windows,
+    subscribers: [...subscribers],
   });
 }

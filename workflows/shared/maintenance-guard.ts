@@ -5,8 +5,10 @@ import { ApplicationFailure, ActivityFailure, patched, sleep } from '@temporalio
 import { activeMaintenanceWindow, type AdHocWindow, type MaintenanceConfig } from '../../domain/maintenance.js';
 import type { AreaCode } from '../../domain/areas.js';
 
-/** Calls are not started within this lead time before a known window. */
+/** Calls are not started within this lead time before a known window, */
 export const WINDOW_LEAD_MS = 2 * 60_000;
+/** … nor until this long after it ends (our clock and the system's are not the same clock). */
+export const WINDOW_TAIL_MS = 60_000;
 
 export interface MaintenanceGuardHooks {
   onWait(untilMs: number, reason: string): void;
@@ -42,8 +44,9 @@ export class MaintenanceGuard {
       const lead = patched('maintenance-window-lead') ? WINDOW_LEAD_MS : 0;
       const block = activeMaintenanceWindow(this.config, now, area) ?? (lead ? activeMaintenanceWindow(this.config, now + lead, area) : undefined);
       if (block) {
-        this.hooks.onWait(block.end, block.reason);
-        await sleep(block.end - Date.now());
+        const until = block.end + (lead ? WINDOW_TAIL_MS : 0);
+        this.hooks.onWait(until, block.reason);
+        await sleep(until - Date.now());
         this.hooks.onResume();
         continue;
       }
