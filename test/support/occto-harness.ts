@@ -4,9 +4,8 @@
 import { inject } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
-import { Context } from '@temporalio/activity';
 import pino from 'pino';
+import { followTemporalClock } from './follow-temporal-clock.js';
 import { createDevPki, type DevPki } from '../../scripts/dev-pki.js';
 import { startOcctoSimulator, type OcctoSimulator, type OcctoSimulatorOptions } from '../../simulators/occto/server.js';
 import { createWorkerSet, type WorkerSet } from '../../worker/workers.js';
@@ -28,26 +27,6 @@ export interface OcctoHarness {
   close(): Promise<void>;
 }
 
-/**
- * Keeps the simulator's clock on Temporal's clock: in a time-skipping test, the workflow's "now"
- * jumps ahead, and the simulator must see each request at the time the workflow sent it (for
- * maintenance windows and the progress of relays and applications).
- */
-function followTemporalClock(sim: OcctoSimulator) {
-  let last = 0;
-  return (): { inbound: ActivityInboundCallsInterceptor } => ({
-    inbound: {
-      async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
-        const t = Context.current().info.currentAttemptScheduledTimestampMs;
-        if (t > last) {
-          last = t;
-          sim.clock.set(t);
-        }
-        return next(input);
-      },
-    },
-  });
-}
 
 export async function createOcctoHarness(
   env: TestWorkflowEnvironment,

@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
-import { Context } from '@temporalio/activity';
 import pino from 'pino';
+import { followTemporalClock } from './follow-temporal-clock.js';
 import { createDevPki } from '../../scripts/dev-pki.js';
 import { startTakusouSimulator, type TakusouSimulator, type TakusouSimulatorOptions } from '../../simulators/kansai-takusou/server.js';
 import { createWorkerSet, type WorkerSet } from '../../worker/workers.js';
@@ -25,22 +24,6 @@ export interface TakusouHarness {
   close(): Promise<void>;
 }
 
-/** Keeps the simulator's clock on Temporal's (see occto-harness). */
-function followTemporalClock(sim: TakusouSimulator) {
-  let last = 0;
-  return (): { inbound: ActivityInboundCallsInterceptor } => ({
-    inbound: {
-      async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
-        const t = Context.current().info.currentAttemptScheduledTimestampMs;
-        if (t > last) {
-          last = t;
-          sim.clock.set(t);
-        }
-        return next(input);
-      },
-    },
-  });
-}
 
 export async function createTakusouHarness(
   env: TestWorkflowEnvironment,

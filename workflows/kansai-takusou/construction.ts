@@ -13,7 +13,6 @@ import {
   TimeoutFailure,
   condition,
   isCancellation,
-  log,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -49,6 +48,7 @@ import {
   SA_STAGE,
 } from '../search-attributes.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
+import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
 import { ApplicationSpacing } from './application-spacing.js';
 import { noticeWatcherWorkflowId } from './notice-watcher.js';
 import {
@@ -158,11 +158,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
   let confirmation: CompletionConfirmation | undefined;
   let completionFiled = false;
 
-  const record = (event: string) => {
-    state.events.push({ at: new Date(Date.now()).toISOString(), event });
-    if (state.events.length > EVENTS_KEPT) state.events.splice(0, state.events.length - EVENTS_KEPT);
-    log.info(event, { stage: state.stage });
-  };
+  const record = eventRecorder(state.events, EVENTS_KEPT, () => state.stage);
   const describe = () =>
     [
       `**${state.stage}** · ${kind} · 申込番号 ${state.applicationNo ?? '-'}`,
@@ -194,17 +190,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
     options.maintenance ?? KANSAI_TD_DEFAULT_MAINTENANCE,
     KANSAI_AREA,
     options.unannouncedOutageRetry,
-    {
-      onWait: (until, reason) => {
-        state.waitingForMaintenanceUntil = new Date(until).toISOString();
-        record(`waiting for maintenance (${reason}) until ${state.waitingForMaintenanceUntil}`);
-        setCurrentDetails(describe());
-      },
-      onResume: () => {
-        state.waitingForMaintenanceUntil = undefined;
-        setCurrentDetails(describe());
-      },
-    },
+    maintenanceNotes(state, record, () => setCurrentDetails(describe())),
     TakusouFailure.Maintenance,
   );
   // Windows announced in お知らせ before this workflow started (the watcher signals later ones).

@@ -9,7 +9,6 @@ import {
   TimeoutFailure,
   condition,
   isCancellation,
-  log,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -41,6 +40,7 @@ import {
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_STAGE, SA_SUPPLY_POINT } from '../search-attributes.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
+import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
 import {
   ALLOWED_ACTIONS,
   SWITCHING_IN_KIND,
@@ -116,11 +116,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
   let decision: SwitchingInDecision | undefined;
   let failedStage: SwitchingInStage = 'REGISTERING_RELAY'; // where 'retry' resumes
 
-  const record = (event: string) => {
-    state.events.push({ at: new Date(Date.now()).toISOString(), event });
-    if (state.events.length > EVENTS_KEPT) state.events.splice(0, state.events.length - EVENTS_KEPT);
-    log.info(event, { stage: state.stage });
-  };
+  const record = eventRecorder(state.events, EVENTS_KEPT, () => state.stage);
   const setStage = (stage: SwitchingInStage) => {
     state.stage = stage;
     upsertSearchAttributes([
@@ -152,17 +148,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
     options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
     area,
     options.unannouncedOutageRetry,
-    {
-      onWait: (until, reason) => {
-        state.waitingForMaintenanceUntil = new Date(until).toISOString();
-        record(`waiting for maintenance (${reason}) until ${state.waitingForMaintenanceUntil}`);
-        setCurrentDetails(describe());
-      },
-      onResume: () => {
-        state.waitingForMaintenanceUntil = undefined;
-        setCurrentDetails(describe());
-      },
-    },
+    maintenanceNotes(state, record, () => setCurrentDetails(describe())),
     OcctoFailure.Maintenance,
   );
 
