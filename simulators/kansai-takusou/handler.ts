@@ -1,6 +1,6 @@
 // The HTTPS endpoint: one request through the layers of the service, in this order —
 //   service name (404) → method (405, simulator-defined) → auth hook (off by default) → body →
-//   L2 / L1 accounting (recorded; refused only with violationStatus) → latency → injected faults
+//   L2 / L1 accounting (recorded; the 9th in flight refused; L1 refused only with violationStatus) → latency → injected faults
 //   → maintenance (503) → query string, Content-Type, JSON / multipart, strict schema (400 naming
 //   the item) → HTTP-level patterns (500) → the operation (200, or 400 with a business code).
 // Then timeout-once / malformed / slow. Every request is a CallRecord; every answer is
@@ -194,10 +194,12 @@ async function evaluate(deps: HandlerDeps, req: IncomingMessage, url: URL, spec:
   // ---- L1 / L2 ----
   const l1No = jsonInput ? applicationNumberOf(service, jsonInput) : undefined;
   const spacing = l1No ? deps.log.checkSpacing(record, service, l1No) : undefined;
+  // The 9th request in flight is refused (and logged); the status is simulator-defined (429 unless
+  // violationStatus says otherwise) because KTD's reaction is not public.
+  if (concurrency?.kind === 'concurrency') {
+    return errorReply(deps.violationStatus ?? 429, 'CONCURRENCY_LIMIT', `${concurrency.inFlight} requests in flight across APIs 1–18; at most ${MAX_IN_FLIGHT} are allowed (simulator-defined refusal)`, [], true);
+  }
   if (deps.violationStatus !== undefined) {
-    if (concurrency?.kind === 'concurrency') {
-      return errorReply(deps.violationStatus, 'CONCURRENCY_LIMIT', `${concurrency.inFlight} requests in flight across APIs 1–18; at most ${MAX_IN_FLIGHT} are allowed (simulator-defined refusal)`, [], true);
-    }
     if (spacing?.kind === 'spacing') {
       const message = `${spacing.gapMs} ms after the previous response on ${spacing.moshikomiNo}; wait ${MIN_SPACING_AFTER_RESPONSE_MS} ms (simulator-defined refusal)`;
       return errorReply(deps.violationStatus, 'SPACING_LIMIT', message, [{ item: 'moshikomiNo', message }], true);

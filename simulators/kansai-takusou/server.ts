@@ -49,7 +49,8 @@ export interface TakusouSimulatorOptions {
   maintenance?: MaintenanceConfig;
   /**
    * Status (400–599) answered to an L1/L2 breach, with a body marked simulatorDefined. The real
-   * reaction is not public: by default a breach is only recorded (violations()).
+   * reaction is not public: by default an L1 breach is only recorded (violations()); the 9th request
+   * in flight (L2) is recorded and refused with 429 unless this is set.
    */
   violationStatus?: number;
   /** Authentication hook (not specified in the source); off by default. */
