@@ -91,7 +91,8 @@ const groupUnitSchema = z
 export const constructionOptionsSchema = z
   .object({
     /** How often to read acceptance, process, calculation and result while waiting. */
-    pollInterval: durationAtLeast(5_000, '5 seconds').default(60 * 60_000),
+    // 3 hours keeps a months-long application's history small (about 14 events a poll while in progress).
+    pollInterval: durationAtLeast(5_000, '5 seconds').default(3 * 60 * 60_000),
     /** How long a person has to confirm completion / decide on a correction. */
     decisionDeadline: durationAtLeast(60_000, '1 minute').default(30 * 86_400_000),
     reminderInterval: durationAtLeast(60_000, '1 minute').default(3 * 86_400_000),
