@@ -2,23 +2,13 @@
 // local stack. Bodies are validated with zod (400 names the fields).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { HttpError, instant, parse, readJson } from '../shared/admin-http.js';
 import { jstDateTime } from '../../activities/kansai-takusou/provisional-wire-format.js';
 import { faultSpecSchema } from './faults.js';
 import { patternSchema } from './patterns.js';
 import type { TakusouSimulator } from './server.js';
 import type { FaultSpec } from './types.js';
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-const instant = (field: string) =>
-  z.union([
-    z.number({ error: `${field} must be epoch ms or an ISO 8601 date-time with offset` }).int({ error: `${field} must be an integer epoch-ms value` }),
-    z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, `${field} must be an ISO 8601 date-time with offset, e.g. 2026-05-11T10:00:00+09:00`)
-      .refine((s) => Number.isFinite(Date.parse(s)), `${field} is not a valid date-time`)
-      .transform((s) => Date.parse(s)),
-  ]);
 
 const clockBody = z
   .object({
@@ -46,41 +36,6 @@ const noticeBody = z
     teishiShuryo: instant('teishiShuryo').optional(),
   })
   .strict();
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly payload: unknown,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  throw new HttpError(400, {
-    error: 'invalid request body',
-    issues: r.error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message })),
-  });
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpError(400, { error: 'body is not valid JSON' });
-  }
-}
 
 type Sim = Omit<TakusouSimulator, 'url' | 'adminUrl' | 'close'>;
 

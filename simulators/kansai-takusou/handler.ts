@@ -24,8 +24,8 @@ import {
   type ServiceName,
   type ServiceSpec,
 } from '../../activities/kansai-takusou/provisional-wire-format.js';
-import type { SimClock } from '../occto/clock.js';
-import type { Sleeper } from '../occto/sleeper.js';
+import type { SimClock } from '../shared/clock.js';
+import type { Sleeper } from '../shared/sleeper.js';
 import type { ApplicationStore } from './applications.js';
 import type { FaultQueue } from './faults.js';
 import type { CallLog } from './limits.js';

@@ -27,14 +27,14 @@ import {
 import { isAreaCode, type AreaCode } from '../../domain/areas.js';
 import type { z } from 'zod';
 import { BusinessError } from './business-error.js';
-import type { SimClock } from './clock.js';
+import type { SimClock } from '../shared/clock.js';
 import type { FaultQueue } from './faults.js';
 import type { MaintenanceSchedule } from './maintenance.js';
 import { isServed, pointOfRequest, runOperation, type Books } from './operations.js';
 import { ERROR_PATTERN_CODES, type Pattern, type PatternTable } from './patterns.js';
 import { isCompanyCode, peerCommonName } from './pki-identity.js';
 import type { RateAccounting } from './rate-accounting.js';
-import type { Sleeper } from './sleeper.js';
+import type { Sleeper } from '../shared/sleeper.js';
 import type { CallRecord, SimCompany } from './types.js';
 import { MAINTENANCE_FAULT_CODE, SERVER_FAULT_CODE, jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 import { malformedXml } from './malformed-xml.js';
