@@ -45,6 +45,15 @@ export const occtoClientConfigSchema = z.object({
     .int('minSpacingMs must be an integer')
     .nonnegative('minSpacingMs must not be negative')
     .default(1_100), // 100 ms of margin for arrival jitter (TLS set-up, scheduling) at the server
+  /**
+   * One request per company at a time, each this long after the previous RESPONSE: the server then
+   * sees requests ≥ 1 s apart whatever delays the client between departure and the wire. 0 = off.
+   */
+  afterResponseMs: z
+    .number({ error: 'afterResponseMs must be a number of milliseconds' })
+    .int('afterResponseMs must be an integer')
+    .nonnegative('afterResponseMs must not be negative')
+    .default(1_000),
   companies: z
     .record(z.string(), companyCredentialsSchema, { error: 'companies must map 事業者コード (5 digits) to credentials' })
     .superRefine((companies, ctx) => {

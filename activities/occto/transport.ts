@@ -108,7 +108,9 @@ export function createTransport(config: OcctoClientConfig): Transport {
   const port = Number(url.port || 443);
   // An endpoint given as a bare origin gets the provisional SOAP path.
   const target = new URL(url.pathname === '/' ? SOAP_ENDPOINT_PATH : url.pathname + url.search, url.origin).toString();
-  const spacer = new RateSpacer(config.minSpacingMs);
+  // One request per company at a time, each ≥ 1 s after the previous response (and ≥ minSpacingMs
+  // after the previous departure): the OCCTO server then never sees two within a second.
+  const spacer = new RateSpacer(config.minSpacingMs, Date, config.afterResponseMs);
   const agents = new Map<string, Agent>();
   const tlsOptions = new Map<string, ConnectionOptions>();
   for (const [code, c] of Object.entries(config.companies)) {
@@ -136,44 +138,53 @@ export function createTransport(config: OcctoClientConfig): Transport {
       const requestID = options.requestID ?? randomUUID();
 
       const spacedMs = await spacer.acquire(company, options.signal);
-      options.onDepart?.(spacedMs);
-
-      const header: RequestHeader = requestHeaderSchema.parse({
-        requestID,
-        serviceID,
-        ipAddress: config.sourceIp,
-        timeStamp: jstTimestamp(Date.now()),
-        loginID: creds.loginId,
-        password: creds.password,
-      });
-      const xml = buildRequest(header, body);
-
-      const timeout = AbortSignal.timeout(config.timeoutMs);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       try {
-        const res = await request(target, {
-          dispatcher: agent,
-          method: 'POST',
-          headers: {
-            'content-type': 'text/xml; charset=utf-8',
-            soapaction: soapAction(serviceID),
-            accept: 'text/xml',
-          },
-          body: xml,
-          signal,
-          headersTimeout: config.timeoutMs,
-          bodyTimeout: config.timeoutMs,
+        options.onDepart?.(spacedMs);
+        return await sendNow();
+      } finally {
+        spacer.release(company);
+      }
+
+      async function sendNow(): Promise<TransportResponse> {
+        const login = creds!; // checked above
+
+        const header: RequestHeader = requestHeaderSchema.parse({
+          requestID,
+          serviceID,
+          ipAddress: config.sourceIp,
+          timeStamp: jstTimestamp(Date.now()),
+          loginID: login.loginId,
+          password: login.password,
         });
-        const text = await res.body.text();
-        return { status: res.statusCode, xml: text, requestID };
-      } catch (e) {
-        if (options.signal?.aborted) throw options.signal.reason ?? e;
-        if (timeout.aborted) throw new TransportTimeoutError(`no complete response within ${config.timeoutMs} ms`, { cause: e });
-        const code = errorCode(e) ?? errorCode((e as { cause?: unknown } | null)?.cause);
-        if (code && CLOSED_WITHOUT_RESPONSE.has(code) && (await clientCertRefused(tlsOptions.get(company) ?? {}, PROBE_WINDOW_MS, options.signal))) {
-          throw new ClientCertificateRefusedError('the server ended the TLS connection right after the handshake: client certificate refused', { cause: e });
+        const xml = buildRequest(header, body);
+
+        const timeout = AbortSignal.timeout(config.timeoutMs);
+        const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+        try {
+          const res = await request(target, {
+            dispatcher: agent,
+            method: 'POST',
+            headers: {
+              'content-type': 'text/xml; charset=utf-8',
+              soapaction: soapAction(serviceID),
+              accept: 'text/xml',
+            },
+            body: xml,
+            signal,
+            headersTimeout: config.timeoutMs,
+            bodyTimeout: config.timeoutMs,
+          });
+          const text = await res.body.text();
+          return { status: res.statusCode, xml: text, requestID };
+        } catch (e) {
+          if (options.signal?.aborted) throw options.signal.reason ?? e;
+          if (timeout.aborted) throw new TransportTimeoutError(`no complete response within ${config.timeoutMs} ms`, { cause: e });
+          const code = errorCode(e) ?? errorCode((e as { cause?: unknown } | null)?.cause);
+          if (code && CLOSED_WITHOUT_RESPONSE.has(code) && (await clientCertRefused(tlsOptions.get(company) ?? {}, PROBE_WINDOW_MS, options.signal))) {
+            throw new ClientCertificateRefusedError('the server ended the TLS connection right after the handshake: client certificate refused', { cause: e });
+          }
+          throw e;
         }
-        throw e;
       }
     },
 

@@ -203,3 +203,20 @@ describe('notifications', () => {
     expect(sent).toEqual([input]);
   });
 });
+
+describe('RateSpacer with afterResponseMs (what the transport uses)', () => {
+  it('lets one request per key out at a time, the next only afterResponseMs after the previous response', async () => {
+    const s = new RateSpacer(50, Date, 300);
+    const t0 = Date.now();
+    await s.acquire('a');
+    let secondLeft = 0;
+    const second = s.acquire('a').then(() => (secondLeft = Date.now() - t0));
+    await new Promise((r) => setTimeout(r, 200)); // the first request is still "in flight"
+    expect(secondLeft).toBe(0);
+    s.release('a'); // response received at ~200 ms
+    await second;
+    expect(secondLeft).toBeGreaterThanOrEqual(490); // ≥ 200 + 300
+    s.release('a');
+    expect(await s.acquire('b')).toBe(0); // other keys are independent
+  });
+});

@@ -75,13 +75,14 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   return e as ApplicationFailure;
 }
 
-function clientWith(company: string, creds: PemPair & { loginId: string; password: string }, over: { timeoutMs?: number; minSpacingMs?: number } = {}) {
+function clientWith(company: string, creds: PemPair & { loginId: string; password: string }, over: { timeoutMs?: number; minSpacingMs?: number; afterResponseMs?: number } = {}) {
   const c = createOcctoActivities({
     config: parseOcctoClientConfig({
       endpoint: sim.endpoint,
       sourceIp: '127.0.0.1',
       timeoutMs: over.timeoutMs ?? TIMEOUT_MS,
       minSpacingMs: over.minSpacingMs,
+      afterResponseMs: over.afterResponseMs,
       companies: { [company]: { ...creds, ca: pki.ca.cert } },
     }),
     logger,
@@ -254,7 +255,7 @@ describe('transport-level failures', () => {
 
   it('the load limit (429) → RateLimited, retryable, logged as a pacing defect', async () => {
     const company = UNPACED_COMPANY;
-    const unpaced = clientWith(company, { ...(pki.clients[company] as PemPair), ...login(company) }, { minSpacingMs: 0 });
+    const unpaced = clientWith(company, { ...(pki.clients[company] as PemPair), ...login(company) }, { minSpacingMs: 0, afterResponseMs: 0 });
     const ref = { company, category: 'LV' as const, applicationNos: ['M0'] };
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => run(unpaced.checkProcessingStatusBatch, ref)));
     const limited = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as ApplicationFailure] : []));
