@@ -6,6 +6,7 @@
 // customer data, passwords, certificates or a raw response body. A raw excerpt (PII redacted) is
 // returned separately for the log line of a malformed response.
 import { ApplicationFailure } from '@temporalio/common';
+import { areaLabel, isAreaCode } from '../../domain/areas.js';
 import { OcctoFailure, type BusinessErrorDetails, type OcctoFailureType } from './contract.js';
 import {
   AUTH_FAULT_CODE,
@@ -28,7 +29,23 @@ const NON_RETRYABLE: Readonly<Record<OcctoFailureType, boolean>> = {
   [OcctoFailure.RateLimited]: false,
   [OcctoFailure.Transient]: false,
   [OcctoFailure.MalformedResponse]: true,
+  [OcctoFailure.NotOffered]: true,
+  [OcctoFailure.AlreadyJudged]: true,
+  [OcctoFailure.PasswordExpired]: true,
 };
+
+/** Result codes that are not a plain Business failure. Everything else (ERR_PASSWORD_INVALID included) is Business. */
+const FAILURE_OF_CODE: Readonly<Partial<Record<string, OcctoFailureType>>> = {
+  ERR_SW_DUPLICATE: OcctoFailure.DuplicateRelay,
+  ERR_PASSWORD_EXPIRED: OcctoFailure.PasswordExpired,
+  ERR_AMPERE_AREA: OcctoFailure.NotOffered,
+};
+
+/** What the call was about, for messages that need it (the area of an ERR_AMPERE_AREA). No personal data. */
+export interface CallContext {
+  /** Two-digit area code of the supply point. */
+  area?: string;
+}
 
 export function occtoFailure(type: OcctoFailureType, message: string, details?: unknown[]): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: NON_RETRYABLE[type], ...(details ? { details } : {}) });
@@ -38,10 +55,14 @@ export function isOcctoFailure(e: unknown, type?: OcctoFailureType): e is Applic
   return e instanceof ApplicationFailure && (type === undefined ? Object.values(OcctoFailure).includes(e.type as OcctoFailureType) : e.type === type);
 }
 
-/** The BusinessErrorDetails of a Business / DuplicateRelay failure, if it is one. */
+/** Failure types that carry BusinessErrorDetails (a result code) as details[0]. */
+const WITH_RESULT_CODE: readonly OcctoFailureType[] = [OcctoFailure.Business, OcctoFailure.DuplicateRelay, OcctoFailure.PasswordExpired, OcctoFailure.NotOffered];
+
+/** The BusinessErrorDetails of a failure answered with a result code (Business, DuplicateRelay, PasswordExpired, NotOffered by ERR_AMPERE_AREA), if it is one. */
 export function businessDetails(e: unknown): BusinessErrorDetails | undefined {
-  if (!isOcctoFailure(e, OcctoFailure.Business) && !isOcctoFailure(e, OcctoFailure.DuplicateRelay)) return undefined;
-  return e.details?.[0] as BusinessErrorDetails | undefined;
+  if (!isOcctoFailure(e) || !WITH_RESULT_CODE.includes(e.type as OcctoFailureType)) return undefined;
+  const d = e.details?.[0] as Partial<BusinessErrorDetails> | undefined;
+  return typeof d?.code === 'string' ? (d as BusinessErrorDetails) : undefined;
 }
 
 function isKnownCode(code: string): code is ErrorCode {
@@ -50,18 +71,36 @@ function isKnownCode(code: string): code is ErrorCode {
 
 /**
  * A business error (連携成否ステータス '1', an input-check fault, or our own pre-send check).
- * ERR_SW_DUPLICATE becomes DuplicateRelay. `systemMessage` is the service's 結果名 for codes that
- * are not in the table (system text, not customer data; truncated).
+ * ERR_SW_DUPLICATE becomes DuplicateRelay, ERR_PASSWORD_EXPIRED PasswordExpired, ERR_AMPERE_AREA
+ * NotOffered (naming the area when `context` has it); every other code is Business.
+ * `systemMessage` is the service's 結果名 for codes that are not in the table (system text, not
+ * customer data; truncated).
  */
-export function businessFailure(serviceID: string, code: string, systemMessage?: string, extra?: string): ApplicationFailure {
+export function businessFailure(serviceID: string, code: string, systemMessage?: string, extra?: string, context: CallContext = {}): ApplicationFailure {
   const known = isKnownCode(code) ? ERROR_CODES[code] : undefined;
   const details: BusinessErrorDetails = {
     code,
     message: known?.message ?? (systemMessage ?? '').slice(0, 200),
     meaning: known?.meaning ?? 'unknown result code (not in the provisional error table)',
   };
-  const type = code === 'ERR_SW_DUPLICATE' ? OcctoFailure.DuplicateRelay : OcctoFailure.Business;
-  return occtoFailure(type, `OCCTO ${serviceID} ${code}: ${details.meaning}${extra ? ` (${extra})` : ''}`, [details]);
+  const type = FAILURE_OF_CODE[code] ?? OcctoFailure.Business;
+  const notes = [extra];
+  if (code === 'ERR_AMPERE_AREA') notes.unshift(context.area && isAreaCode(context.area) ? `area ${areaLabel(context.area)}` : 'area of the supply point');
+  const note = notes.filter(Boolean).join('; ');
+  return occtoFailure(type, `OCCTO ${serviceID} ${code}: ${details.meaning}${note ? ` (${note})` : ''}`, [details]);
+}
+
+/** Details of a NotOffered refusal made before sending (no result code: nothing was sent). */
+export interface NotOfferedDetails {
+  operation: string;
+  category: string;
+  area?: string;
+  rule: 'category' | 'area';
+}
+
+/** The operation does not exist for the category / area: refused before any call. */
+export function notOfferedFailure(what: string, reason: string, details: NotOfferedDetails): ApplicationFailure {
+  return occtoFailure(OcctoFailure.NotOffered, `OCCTO ${what}: refused before sending: ${reason}`, [details]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,7 +186,7 @@ export type Interpreted =
  * Reads an HTTP response: success gives the Body's element content (the result part is checked;
  * the operation's own schema is checked by the caller, see `malformed`).
  */
-export function interpretResponse(serviceID: string, status: number, xml: string): Interpreted {
+export function interpretResponse(serviceID: string, status: number, xml: string, context: CallContext = {}): Interpreted {
   let env: ReturnType<typeof parseEnvelope> | undefined;
   let parseError: string | undefined;
   try {
@@ -174,7 +213,7 @@ export function interpretResponse(serviceID: string, status: number, xml: string
   if (fault && fault.faultcode.startsWith(REQUEST_FAULT_CODE)) {
     // Input-check refusal. The faultstring may echo input values: only a known code taken from it is kept.
     const code = /ERR_[A-Z0-9_]+/.exec(fault.faultstring)?.[0];
-    const failure = businessFailure(serviceID, code && isKnownCode(code) ? code : 'ERR_INPUT');
+    const failure = businessFailure(serviceID, code && isKnownCode(code) ? code : 'ERR_INPUT', undefined, undefined, context);
     return { ok: false, failure, log: { ...base, resultCode: businessDetails(failure)?.code } };
   }
   if (status >= 500) return fail(OcctoFailure.Transient, `server error (HTTP ${status}${fault ? `, ${fault.faultcode}` : ''})`);
@@ -191,7 +230,7 @@ export function interpretResponse(serviceID: string, status: number, xml: string
   const result = resultPartSchema.safeParse(env.body);
   if (!result.success) return malformed(serviceID, `result part does not match the schema (${issuePaths(result.error.issues)})`, xml, base);
   if (result.data.renkeiSeihiStatus === LINK_STATUS.failure) {
-    const failure = businessFailure(serviceID, result.data.kekkaCode, result.data.kekkaMei);
+    const failure = businessFailure(serviceID, result.data.kekkaCode, result.data.kekkaMei, undefined, context);
     return { ok: false, failure, log: { ...base, resultCode: result.data.kekkaCode } };
   }
   return { ok: true, body: env.body, result: result.data };
@@ -219,7 +258,7 @@ export function issuePaths(issues: readonly { path: readonly PropertyKey[]; mess
 // ---------------------------------------------------------------------------------------------
 
 /** Elements whose text is personal data or a secret (provisional names; see the wire module). */
-const SECRET_ELEMENTS = ['juyoshaMei', 'juyoshaMeiKana', 'juyoshaJusho', 'juyoshaDenwa', 'password', 'loginID'];
+const SECRET_ELEMENTS = ['juyoshaMei', 'juyoshaMeiKana', 'juyoshaJusho', 'juyoshaDenwa', 'password', 'shokaiPassword', 'loginID'];
 const SECRET_ELEMENT_RE = new RegExp(`(<(?:[\\w.-]+:)?(?:${SECRET_ELEMENTS.join('|')})\\b[^>]*>)[^<]*`, 'g');
 const PHONE_RE = /\+?\d{2,4}[-\s(]\d{2,4}[-\s)]\d{3,4}/g;
 /** Runs of non-ASCII text: names and addresses in unknown fields. Structure stays readable. */

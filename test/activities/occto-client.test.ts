@@ -343,12 +343,13 @@ describe('switching lifecycle (new retailer)', () => {
     const app = await run(acts.applySwitchingStart, { ...ref, supplyStartDate: START_DATE, customer: CUSTOMER, requestRef: `app-${++refSeq}` });
     expect(app.alreadyApplied).toBe(false);
     const appRef = { company, category: 'LV' as const, applicationNo: app.applicationNo, supplyPointId: p };
-    expect(await run(acts.checkSwitchingStartStatus, appRef)).toEqual({ applicationNo: app.applicationNo, stageCode: '05', state: 'IN_PROGRESS', plannedDate: START_DATE });
+    expect(await run(acts.checkSwitchingStartStatus, appRef)).toEqual({ applicationNo: app.applicationNo, kind: 'SWITCHING_START', stageCode: '05', state: 'IN_PROGRESS', plannedDate: START_DATE });
     expect(await run(acts.queryRelayResult, ref)).toMatchObject({ judgement: 'OK', matched: true });
 
     sim.clock.advance(PROCESSING_MS + 1_000);
     expect(await run(acts.checkSwitchingStartStatus, appRef)).toEqual({
       applicationNo: app.applicationNo,
+      kind: 'SWITCHING_START',
       stageCode: '06',
       state: 'COMPLETED',
       plannedDate: START_DATE,
@@ -381,7 +382,7 @@ describe('switching lifecycle (new retailer)', () => {
     expect(status.note).toBeTruthy();
   });
 
-  it('batch status (IF_11110): the requested applications in one call; [] without a call; > 200 refused before sending', async () => {
+  it('batch status (IF_11110): the requested applications in one call, with their kind; [] without a call; > 200 split into calls of ≤ 200', async () => {
     const company = nextCompany();
     const apps: string[] = [];
     for (const suffix of ['100', '101']) {
@@ -393,14 +394,15 @@ describe('switching lifecycle (new retailer)', () => {
     const seq = lastSeq();
     const batch = await run(acts.checkProcessingStatusBatch, { company, category: 'LV', applicationNos: [...apps, 'M999999999'] });
     expect(batch.map((s) => s.applicationNo).sort()).toEqual([...apps].sort());
-    for (const s of batch) expect(s).toMatchObject({ stageCode: '05', state: 'IN_PROGRESS', plannedDate: START_DATE });
+    for (const s of batch) expect(s).toMatchObject({ kind: 'SWITCHING_START', stageCode: '05', state: 'IN_PROGRESS', plannedDate: START_DATE });
     expect(callsOf(company, seq).map((c) => c.serviceId)).toEqual(['IF_11110']);
 
     expect(await run(acts.checkProcessingStatusBatch, { company, category: 'LV', applicationNos: [] })).toEqual([]);
-    const tooMany = Array.from({ length: 201 }, (_, i) => `M${i}`);
-    const f = await failureOf(run(acts.checkProcessingStatusBatch, { company, category: 'LV', applicationNos: tooMany }));
-    expect(businessCode(f)).toBe('ERR_INPUT');
-    expect(callsOf(company, seq)).toHaveLength(1);
+    const many = [...Array.from({ length: 201 }, (_, i) => `M9${i}`), apps[0] as string];
+    const found = await run(acts.checkProcessingStatusBatch, { company, category: 'LV', applicationNos: many });
+    expect(found.map((s) => s.applicationNo)).toEqual([apps[0]]);
+    expect(callsOf(company, seq).map((c) => c.serviceId)).toEqual(['IF_11110', 'IF_11110', 'IF_11110']);
+    expect(callsOf(company, seq).every((c) => c.httpStatus === 200 && c.resultCode !== 'ERR_INPUT')).toBe(true);
   });
 
   it('cancel the start application and the relay; cancelling again succeeds', async () => {
