@@ -97,10 +97,10 @@ describe('redactedExcerpt', () => {
   it('masks customer items, secrets, phone numbers and any other non-ASCII text, and is short', () => {
     const xml =
       '<?xml version="1.0"?><soapenv:Envelope><soapenv:Body><sw:X><sw:juyoshaMei>山田 花子</sw:juyoshaMei>' +
-      '<sw:juyoshaJusho>大阪府大阪市北区1-2-3</sw:juyoshaJusho><sw:password>hunter2</sw:password><sw:memo>連絡先 06-1234-5678 様</sw:memo>' +
+      '<sw:juyoshaJusho>大阪府大阪市北区1-2-3</sw:juyoshaJusho><sw:password>hunter2</sw:password><sw:shokaiPassword>Sh0kai-secret</sw:shokaiPassword><sw:memo>連絡先 06-1234-5678 様</sw:memo>' +
       '<sw:juyoshaDenwa>0312345678';
     const ex = redactedExcerpt(xml);
-    for (const secret of ['山田', '花子', '大阪', 'hunter2', '06-1234-5678', '0312345678', '連絡先']) expect(ex).not.toContain(secret);
+    for (const secret of ['山田', '花子', '大阪', 'hunter2', 'Sh0kai-secret', '06-1234-5678', '0312345678', '連絡先']) expect(ex).not.toContain(secret);
     expect(ex).toContain('<sw:juyoshaMei>[REDACTED]');
     expect(redactedExcerpt('x'.repeat(1000)).length).toBeLessThanOrEqual(301);
   });
