@@ -69,6 +69,9 @@ export function currentRetailerActivities(caller: OcctoCaller, apps: OwnApplicat
         const ms = Date.parse(input.registeredSince);
         filter['tourokuNichijiFrom'] = Number.isNaN(ms) ? input.registeredSince : jstTimestamp(ms);
       }
+      // Pages of ≤ 200 by 開始位置. A relay judged (or registered) while we page shifts the positions
+      // of a filtered list, so one may be missed or seen twice in this fetch: duplicates are dropped
+      // here, and a missed one is still pending at the next poll (the inbox is polled hourly).
       const seen = new Map<string, IncomingRelay>();
       let position = 1;
       for (let page = 1; ; page++) {
