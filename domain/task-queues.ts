@@ -14,6 +14,9 @@ export function occtoTaskQueue(company: string): string {
 /** Internal activities (notifications to people): kept off the rate-limited external queues. */
 export const NOTIFY_TASK_QUEUE = 'denki-flow.notify';
 
+/** Our customer records (checked against incoming 廃止取次): served where the records live. */
+export const CUSTOMER_RECORDS_TASK_QUEUE = 'denki-flow.customer-records';
+
 /**
  * `kansai-takusou.<事業者コード>`: たくそう君 calls of one retailer. Its workers' concurrency shares
  * add up to at most 8 (the API's cap on requests in flight, APIs 1–18): docs/takusou-concurrency.md.

@@ -12,6 +12,10 @@ import {
   type OcctoClientConfig,
 } from '../activities/occto/config.js';
 import { takusouClientConfigSchema, type TakusouClientConfig } from '../activities/kansai-takusou/config.js';
+import type { StatusTrackingConfig } from '../activities/fleet/fleet.js';
+import { recordsFileSchema } from '../activities/customer-records/records-file.js';
+import { parseDurationMs } from '../domain/durations.js';
+import { autoJudgeRuleSchema, type AutoJudgeRule } from '../domain/switching-out.js';
 import { AesGcmPayloadCodec, parseCodecKeys, type CodecKeys } from './payload-codec.js';
 
 export interface WorkerConfig {
@@ -27,6 +31,10 @@ export interface WorkerConfig {
   workflowBundlePath?: string;
   /** たくそう君, when TAKUSOU_BASE_URL is set. */
   takusou?: { client: TakusouClientConfig; concurrencyShare: number };
+  /** OCCTO status tracking: STATUS_TRACKING (batched | own), STATUS_POLLER_INTERVAL, STATUS_POLLER_CYCLES. */
+  statusTracking: StatusTrackingConfig;
+  /** Current-retailer switching: CUSTOMER_RECORDS_FILE and SWITCHING_OUT_AUTO_JUDGE (JSON). */
+  customerRecords?: { filePath: string; autoJudge?: AutoJudgeRule };
 }
 
 type Env = Record<string, string | undefined>;
@@ -71,6 +79,22 @@ const envSchema = z.object({
   TAKUSOU_BASE_URL: z.string().optional(),
   TAKUSOU_TIMEOUT_MS: num('TAKUSOU_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
   // This process's share of the 8 requests in flight (APIs 1–18); the shares of all processes add up to ≤ 8.
+  STATUS_TRACKING: z.enum(['batched', 'own'], { error: "STATUS_TRACKING must be 'batched' (one poller per company and category) or 'own' (each workflow polls)" }).default('batched'),
+  STATUS_POLLER_INTERVAL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 10 * 60_000;
+      const ms = parseDurationMs(/^\d+$/.test(v) ? Number(v) : v);
+      if (ms === undefined || ms < 1_000) {
+        ctx.addIssue({ code: 'custom', message: `STATUS_POLLER_INTERVAL must be a duration of at least 1 second, like "10 minutes" or milliseconds (got '${v}')` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  STATUS_POLLER_CYCLES: num('STATUS_POLLER_CYCLES', 200, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1 (poll cycles before the poller continues-as-new)'),
+  CUSTOMER_RECORDS_FILE: z.string().optional(),
+  SWITCHING_OUT_AUTO_JUDGE: z.string().optional(),
   TAKUSOU_CONCURRENCY_SHARE: num('TAKUSOU_CONCURRENCY_SHARE', 8, (n) => Number.isInteger(n) && n >= 1 && n <= 8, 'an integer 1–8 (this process\'s share of the 8 requests in flight)'),
 });
 
@@ -175,6 +199,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     if (r.success) takusou = { client: r.data, concurrencyShare: e?.TAKUSOU_CONCURRENCY_SHARE ?? 8 };
     else problems.push(...r.error.issues.map((i) => `TAKUSOU_${i.path.length ? i.path.join('.').toUpperCase() : 'CONFIG'}: ${i.message}`));
   }
+  const customerRecords = loadCustomerRecordsConfig(env, problems);
   if (problems.length || !e || !codecKeys) throw new Error(`invalid worker configuration: ${problems.join('; ')}`);
   const occto = !occtoEnabled ? undefined : parseOcctoClientConfig({
     endpoint: e.OCCTO_ENDPOINT,
@@ -193,5 +218,52 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     logLevel: e.LOG_LEVEL,
     workflowBundlePath: e.DENKI_WORKFLOW_BUNDLE,
     takusou,
+    statusTracking: { mode: e.STATUS_TRACKING, intervalMs: e.STATUS_POLLER_INTERVAL, cyclesBeforeContinueAsNew: e.STATUS_POLLER_CYCLES },
+    customerRecords,
   };
+}
+
+/**
+ * CUSTOMER_RECORDS_FILE (checked now: readable, valid JSON of the records schema; problems name
+ * paths, never values — the file holds personal data) and SWITCHING_OUT_AUTO_JUDGE (JSON rule).
+ */
+function loadCustomerRecordsConfig(env: Env, problems: string[]): WorkerConfig['customerRecords'] {
+  let autoJudge: AutoJudgeRule | undefined;
+  if (env.SWITCHING_OUT_AUTO_JUDGE) {
+    let json: unknown;
+    try {
+      json = JSON.parse(env.SWITCHING_OUT_AUTO_JUDGE);
+    } catch {
+      problems.push('SWITCHING_OUT_AUTO_JUDGE must be JSON, e.g. {"okWhenMatch":true,"ngWhenNotFound":true,"ngReasonsWhenNotFound":[1]}');
+    }
+    if (json !== undefined) {
+      const r = autoJudgeRuleSchema.safeParse(json);
+      if (r.success) autoJudge = r.data;
+      else problems.push(...r.error.issues.map((i) => `SWITCHING_OUT_AUTO_JUDGE${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`));
+    }
+  }
+  const filePath = env.CUSTOMER_RECORDS_FILE;
+  if (!filePath) {
+    if (autoJudge) problems.push('SWITCHING_OUT_AUTO_JUDGE needs CUSTOMER_RECORDS_FILE: a rule judges only what our records say');
+    return undefined;
+  }
+  let text: string | undefined;
+  try {
+    text = readFileSync(filePath, 'utf8');
+  } catch (err) {
+    problems.push(`CUSTOMER_RECORDS_FILE: cannot read '${filePath}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (text !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      problems.push(`CUSTOMER_RECORDS_FILE: '${filePath}' is not valid JSON`);
+    }
+    if (json !== undefined) {
+      const r = recordsFileSchema.safeParse(json);
+      if (!r.success) problems.push(...r.error.issues.slice(0, 5).map((i) => `CUSTOMER_RECORDS_FILE ${i.path.join('.')}: ${i.message}`));
+    }
+  }
+  return { filePath, autoJudge };
 }

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     workflows: workflowSource(config.workflowBundlePath),
     takusou: config.takusou,
     temporalClient,
+    statusTracking: config.statusTracking,
+    customerRecords: config.customerRecords,
   });
   logger.info({ companies: config.companies, ratePerSecond: config.occtoRatePerSecond, queues: set.workers.map((w) => w.options.taskQueue) }, 'worker started');
   try {

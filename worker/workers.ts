@@ -2,15 +2,19 @@
 //   denki-flow.workflows — workflow tasks only;
 //   occto.<事業者コード>  — OCCTO activities, server-side rate cap just under 1 request/s per company
 //                           (holds across every worker process), plus the client's in-process spacer;
-//   denki-flow.notify    — notifications to people.
+//   denki-flow.notify    — notifications to people, and the fleet activities (signal workflows,
+//                           subscribe to the batched OCCTO status poller);
+//   denki-flow.customer-records — our customer records (checked against incoming 廃止取次).
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type pino from 'pino';
 import type { Client } from '@temporalio/client';
-import { NOTIFY_TASK_QUEUE, WORKFLOWS_TASK_QUEUE, occtoTaskQueue, takusouTaskQueue } from '../domain/task-queues.js';
+import { CUSTOMER_RECORDS_TASK_QUEUE, NOTIFY_TASK_QUEUE, WORKFLOWS_TASK_QUEUE, occtoTaskQueue, takusouTaskQueue } from '../domain/task-queues.js';
+import { createCustomerRecordActivities } from '../activities/customer-records/activities.js';
+import type { AutoJudgeRule } from '../domain/switching-out.js';
 import { createTakusouActivities } from '../activities/kansai-takusou/activities.js';
 import type { TakusouClientConfig } from '../activities/kansai-takusou/config.js';
-import { createFleetActivities } from '../activities/fleet/fleet.js';
+import { createFleetActivities, type StatusTrackingConfig } from '../activities/fleet/fleet.js';
 import { createOcctoActivities } from '../activities/occto/activities.js';
 import { createNotificationActivities } from '../activities/notifications.js';
 import type { OcctoClientConfig } from '../activities/occto/config.js';
@@ -34,8 +38,12 @@ export interface WorkerSetOptions {
   temporalClient?: Client;
   /** Extra options for the workflows worker (e.g. maxCachedWorkflows). */
   workflowWorkerOptions?: Partial<WorkerOptions>;
+  /** How OCCTO statuses are tracked (batched poller or each workflow on its own). Default: batched, 10 minutes. */
+  statusTracking?: StatusTrackingConfig;
+  /** Our customer records (current-retailer switching): the JSON file and the auto-judge rule. */
+  customerRecords?: { filePath: string; autoJudge?: AutoJudgeRule };
   /** Run only some of the queues (e.g. a second worker process with activities only). */
-  only?: { workflows?: boolean; occto?: boolean; takusou?: boolean; notify?: boolean };
+  only?: { workflows?: boolean; occto?: boolean; takusou?: boolean; notify?: boolean; customerRecords?: boolean };
 }
 
 export interface WorkerSet {
@@ -49,7 +57,7 @@ export interface WorkerSet {
 export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
   const dataConverter = createDataConverter(o.codecKeys);
   const common = { connection: o.connection, namespace: o.namespace, dataConverter };
-  const only = { workflows: true, occto: true, takusou: true, notify: true, ...o.only };
+  const only = { workflows: true, occto: true, takusou: true, notify: true, customerRecords: true, ...o.only };
   const occto = o.occto ? createOcctoActivities({ config: o.occto.client, logger: o.logger.child({ component: 'occto-client' }) }) : undefined;
   const workers: Worker[] = [];
 
@@ -102,8 +110,17 @@ export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
         taskQueue: NOTIFY_TASK_QUEUE,
         activities: {
           ...createNotificationActivities({ logger: o.logger }),
-          ...(o.temporalClient ? createFleetActivities({ client: o.temporalClient }) : {}),
+          ...(o.temporalClient ? createFleetActivities({ client: o.temporalClient, statusTracking: o.statusTracking }) : {}),
         },
+      }),
+    );
+  }
+  if (only.customerRecords && o.customerRecords) {
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: CUSTOMER_RECORDS_TASK_QUEUE,
+        activities: createCustomerRecordActivities({ filePath: o.customerRecords.filePath, autoJudge: o.customerRecords.autoJudge, logger: o.logger }),
       }),
     );
   }

@@ -14,6 +14,10 @@ export const SA_DECISION_DUE = defineSearchAttributeKey('DenkiDecisionDue', Sear
 export const SA_APPLICATION_NO = defineSearchAttributeKey('DenkiApplicationNo', SearchAttributeType.KEYWORD);
 export const SA_CONSTRUCTION_KIND = defineSearchAttributeKey('DenkiConstructionKind', SearchAttributeType.KEYWORD);
 
+/** OCCTO 廃止取次番号 (current-retailer side) and which OCCTO operation a workflow performs. */
+export const SA_RELAY_NO = defineSearchAttributeKey('DenkiRelayNo', SearchAttributeType.KEYWORD);
+export const SA_OPERATION = defineSearchAttributeKey('DenkiOperation', SearchAttributeType.KEYWORD);
+
 export const SEARCH_ATTRIBUTES = [
   SA_KIND,
   SA_STAGE,
@@ -24,4 +28,6 @@ export const SEARCH_ATTRIBUTES = [
   SA_DECISION_DUE,
   SA_APPLICATION_NO,
   SA_CONSTRUCTION_KIND,
+  SA_RELAY_NO,
+  SA_OPERATION,
 ];

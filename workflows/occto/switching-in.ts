@@ -9,6 +9,7 @@ import {
   TimeoutFailure,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -41,6 +42,7 @@ import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_STAGE, SA_SUPPLY_POINT } from '../search-attributes.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
 import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
+import { StatusTracker } from './status-tracking.js';
 import {
   ALLOWED_ACTIONS,
   SWITCHING_IN_KIND,
@@ -152,6 +154,13 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
     OcctoFailure.Maintenance,
   );
 
+  // Batched status tracking (one poller per company and category) replaced per-workflow polling.
+  // patched(): histories recorded before it keep polling on their own when replayed. Decided once,
+  // at the first wait, so a workflow never mixes the two.
+  const tracker = new StatusTracker({ company, category, workflowId, mode: 'auto', pollIntervalMs: options.pollInterval, record });
+  let batchedTracking: boolean | undefined;
+  const useBatchedTracking = () => (batchedTracking ??= patched('batched-status-tracking'));
+
   // ---- handlers ---------------------------------------------------------------------------------
   setHandler(switchingInStatusQuery, () => state);
   setHandler(maintenanceAnnouncedSignal, (w) => {
@@ -202,6 +211,18 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
 
   const awaitJudgement = async (): Promise<RelayResult> => {
     setStage('AWAITING_JUDGEMENT');
+    if (useBatchedTracking()) {
+      const relayNo = state.relayNo!;
+      const r = await tracker.awaitRelay(
+        { relayNo },
+        () => guard.run(false, () => occto.queryRelayResult({ company, category, relayNo, supplyPointId })),
+        (u) => {
+          state.relayJudgement = u.judgement;
+        },
+      );
+      record(`判断: ${r.judgement}${r.ngReasons.length ? ` (NG理由 ${r.ngReasons.join(',')})` : ''}`);
+      return r;
+    }
     for (;;) {
       const r = await guard.run(false, () => occto.queryRelayResult({ company, category, relayNo: state.relayNo!, supplyPointId }));
       state.relayJudgement = r.judgement;
@@ -234,6 +255,19 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
 
   const awaitProcessing = async (): Promise<ProcessingStatus> => {
     setStage('AWAITING_PROCESSING');
+    if (useBatchedTracking()) {
+      const applicationNo = state.applicationNo!;
+      return tracker.awaitApplication(
+        { applicationNo, kind: 'SWITCHING_START' },
+        () => guard.run(true, () => occto.checkSwitchingStartStatus({ company, category, applicationNo, supplyPointId })),
+        (s) => {
+          if (s.stageCode !== state.processingStage) record(`受付工程 ${s.stageCode} (${s.state})`);
+          state.processingStage = s.stageCode;
+          state.plannedDate = s.plannedDate;
+          state.actualDate = s.actualDate;
+        },
+      );
+    }
     for (;;) {
       const s = await guard.run(true, () =>
         occto.checkSwitchingStartStatus({ company, category, applicationNo: state.applicationNo!, supplyPointId }),
