@@ -7,12 +7,12 @@ import { isAreaCode, type AreaCode } from '../../domain/areas.js';
 import { jstDate } from '../../domain/jst.js';
 import { pointIdProblem } from '../../domain/supply-point.js';
 import { faultSpecSchema } from './faults.js';
+import { InjectionError, incomingRelayBulkSchema, incomingRelayInputSchema } from './incoming-relays.js';
 import { nextButOneMeterReadingDate, provisionalMeterReadingDay } from './meter-reading.js';
 import { patternSchema } from './patterns.js';
 import type { OcctoSimulator } from './server.js';
 import type { FaultSpec } from './types.js';
 import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
-
 
 const clockBody = z
   .object({
@@ -49,8 +49,42 @@ function clockView(sim: Sim) {
   return { nowMs, nowJst: jstTimestamp(nowMs) };
 }
 
+const ROUTES = [
+  'GET /calls',
+  'GET /violations',
+  'GET /state',
+  'GET /summary',
+  'GET /clock',
+  'GET /meter-reading?supplyPointId=',
+  'POST /clock',
+  'POST /patterns',
+  'POST /faults',
+  'POST /maintenance',
+  'POST /incoming-relays',
+  'POST /incoming-relays/bulk',
+  'POST /incoming-relays/:haishiToritsugiNo/cancel',
+  'POST /reset',
+];
+
+/** Runs an injection; its refusals become 400 / 404 / 409 naming the field. */
+function injecting<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InjectionError) throw new HttpError(e.status, { error: e.message, issues: [{ field: e.field, message: e.message }] });
+    throw e;
+  }
+}
+
 async function route(sim: Sim, req: IncomingMessage, url: URL): Promise<unknown> {
-  const key = `${req.method} ${url.pathname}`;
+  // Every route also answers under /admin (e.g. POST /admin/incoming-relays).
+  const path = url.pathname.startsWith('/admin/') ? url.pathname.slice('/admin'.length) : url.pathname;
+  const cancel = /^\/incoming-relays\/([^/]+)\/cancel$/.exec(path);
+  if (req.method === 'POST' && cancel) {
+    const no = decodeURIComponent(cancel[1] ?? '');
+    return injecting(() => sim.cancelIncomingRelay(no));
+  }
+  const key = `${req.method} ${path}`;
   switch (key) {
     case 'GET /calls':
       return sim.calls();
@@ -90,14 +124,20 @@ async function route(sim: Sim, req: IncomingMessage, url: URL): Promise<unknown>
       sim.addMaintenance({ start: b.start, end: b.end, area: b.area as AreaCode | undefined, reason: b.reason });
       return { ok: true, adHocMaintenance: sim.state().adHocMaintenance };
     }
+    case 'POST /incoming-relays': {
+      const b = parse(incomingRelayInputSchema, await readJson(req));
+      return injecting(() => sim.injectIncomingRelay(b));
+    }
+    case 'POST /incoming-relays/bulk': {
+      const b = parse(incomingRelayBulkSchema, await readJson(req));
+      const created = injecting(() => sim.injectIncomingRelays(b));
+      return { created: created.length, haishiToritsugiNoList: created.map((r) => r.haishiToritsugiNo), supplyPointIds: created.map((r) => r.supplyPointId) };
+    }
     case 'POST /reset':
       sim.reset();
       return { ok: true };
     default:
-      throw new HttpError(404, {
-        error: `no admin route ${key}`,
-        routes: ['GET /calls', 'GET /violations', 'GET /state', 'GET /summary', 'GET /clock', 'GET /meter-reading?supplyPointId=', 'POST /clock', 'POST /patterns', 'POST /faults', 'POST /maintenance', 'POST /reset'],
-      });
+      throw new HttpError(404, { error: `no admin route ${req.method} ${url.pathname}`, routes: ROUTES });
   }
 }
 

@@ -1,13 +1,16 @@
 // Runs the OCCTO simulator as a process (local stack, manual testing):
 //   tsx simulators/occto/main.ts [--port N] [--admin-port N] [--cert-dir DIR] [--companies 12346,23456]
 //     [--judgement-delay-ms N] [--processing-delay-ms N] [--slow-ms N] [--hang-ms N]
-//     [--reject-above-per-second N] [--cap-per-second N] [--log-level info]
+//     [--reject-above-per-second N] [--cap-per-second N] [--incoming-relays-file seeds.json] [--log-level info]
 // Every flag has an environment variable (OCCTO_SIM_PORT, OCCTO_SIM_ADMIN_PORT, OCCTO_SIM_CERT_DIR,
 // OCCTO_SIM_COMPANIES, OCCTO_SIM_JUDGEMENT_DELAY_MS, …). Credentials come only from the
 // environment: OCCTO_SIM_<code>_LOGIN_ID / OCCTO_SIM_<code>_PASSWORD (for a single company also
 // OCCTO_SIM_LOGIN_ID / OCCTO_SIM_PASSWORD), else dev defaults dev-<code> / dev-password-<code>.
-// OCCTO_SIM_<code>_AREAS=03,06 limits a company's 託送基本契約 areas.
+// OCCTO_SIM_<code>_AREAS=03,06 limits a company's 託送基本契約 areas; OCCTO_SIM_<code>_NAME names it
+// in 事業者一覧取得. --incoming-relays-file: a JSON array of 廃止取次 addressed to our companies (the
+// body of POST /incoming-relays), registered at start and after each reset.
 // Prints one JSON line with the URLs and certificate files (never credentials); logs go to stderr.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     'hang-ms': { type: 'string' },
     'reject-above-per-second': { type: 'string' },
     'cap-per-second': { type: 'string' },
+    'incoming-relays-file': { type: 'string' },
     'log-level': { type: 'string' },
   },
   strict: true,
@@ -56,7 +60,7 @@ function companiesFromEnv(codes: string[]): OcctoSimulatorOptions['companies'] {
       if (bad !== undefined) throw new RangeError(`OCCTO_SIM_${code}_AREAS: '${bad}' is not an area code 01–10`);
       contractAreas = areas.filter(isAreaCode);
     }
-    return { code, loginId, password, contractAreas };
+    return { code, loginId, password, contractAreas, name: env[`OCCTO_SIM_${code}_NAME`] || undefined };
   });
 }
 
@@ -66,6 +70,13 @@ async function main(): Promise<void> {
   const certDir = resolve(setting('cert-dir', 'CERT_DIR') ?? '.local/occto-pki');
   const pki = await createDevPki({ companies: codes, dir: certDir });
   const rejectAbove = intSetting('reject-above-per-second', 'REJECT_ABOVE_PER_SECOND');
+  const seedsFile = setting('incoming-relays-file', 'INCOMING_RELAYS_FILE');
+  let incomingRelays: OcctoSimulatorOptions['incomingRelays'];
+  if (seedsFile) {
+    const parsed: unknown = JSON.parse(readFileSync(resolve(seedsFile), 'utf8'));
+    if (!Array.isArray(parsed)) throw new RangeError(`--incoming-relays-file ${seedsFile} must hold a JSON array`);
+    incomingRelays = parsed as OcctoSimulatorOptions['incomingRelays'];
+  }
   // Benchmarks scale the 1 request/s cap up to keep runs short; the violation log then counts gaps < 1000/cap ms.
   const cap = intSetting('cap-per-second', 'CAP_PER_SECOND');
 
@@ -81,6 +92,7 @@ async function main(): Promise<void> {
       hangMs: intSetting('hang-ms', 'HANG_MS'),
     },
     rateLimit: rejectAbove === undefined && cap === undefined ? undefined : { rejectAbovePerSecond: rejectAbove, capPerSecond: cap },
+    incomingRelays,
     logger,
   });
 

@@ -19,12 +19,15 @@ function meterReadingDateAfter(date: string, day: number): string {
   return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** 次回検針日 seen on `today` ('YYYY-MM-DD' JST): the first meter-reading day strictly after today. */
+export function nextMeterReadingDate(supplyPointId: string, today: string): string {
+  return meterReadingDateAfter(addDays(today, 0), provisionalMeterReadingDay(supplyPointId));
+}
+
 /**
  * 次々回検針日 seen on `today` ('YYYY-MM-DD' JST): the second meter-reading day strictly after
  * today (assumption: a reading on today itself counts as done).
  */
 export function nextButOneMeterReadingDate(supplyPointId: string, today: string): string {
-  const day = provisionalMeterReadingDay(supplyPointId);
-  const next = meterReadingDateAfter(addDays(today, 0), day);
-  return meterReadingDateAfter(next, day);
+  return meterReadingDateAfter(nextMeterReadingDate(supplyPointId, today), provisionalMeterReadingDay(supplyPointId));
 }

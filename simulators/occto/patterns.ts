@@ -19,6 +19,7 @@ export const PATTERNS = [
   'malformed',
   'processing-rejected',
   'never-judged',
+  'new-retailer-cancels',
 ] as const;
 export type Pattern = (typeof PATTERNS)[number];
 
@@ -42,6 +43,8 @@ export const PATTERN_BY_SUFFIX: Readonly<Record<string, Pattern>> = {
   '860': 'malformed',
   '870': 'processing-rejected',
   '880': 'never-judged',
+  /** Relays addressed to our companies: the simulated new retailer cancels `judgementDelayMs` after our OK. */
+  '890': 'new-retailer-cancels',
 };
 
 /** Patterns that answer every operation on the point with a business error. */

@@ -1,8 +1,7 @@
 // 廃止取次 (switching discontinuation relay), the OCCTO-internal workflow (spec §4, §5.1, §6.4).
 // The (simulated) current retailer judges each relay `judgementDelayMs` of simulated time after its
 // registration, as its pattern says. Everything is computed on read from the simulated clock, so no
-// timers exist and clock jumps just work.
-import { randomInt } from 'node:crypto';
+// timers exist and clock jumps just work. Relays are indexed by number, point and our reference.
 import {
   NG_REASON_COUNT,
   RELAY_STATUS,
@@ -17,6 +16,7 @@ import { isoDateProblem, jstDate } from '../../domain/jst.js';
 import { checkSupplyStartDate } from '../../domain/start-date-rules.js';
 import { BusinessError, inputError } from './business-error.js';
 import { nextButOneMeterReadingDate } from './meter-reading.js';
+import { numberer, pushTo, type Numberer } from './numbering.js';
 import { NG_REASONS, type Pattern } from './patterns.js';
 import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 
@@ -47,23 +47,31 @@ export interface RelayOpContext {
   judgementDelayMs: number;
 }
 
-/** Relay number: 'H' + 11 digits (5 random per simulator + a 6-digit counter; never reused). */
-function numberer(prefix: string): () => string {
-  const base = randomInt(10_000, 100_000);
-  let n = 0;
-  return () => `${prefix}${base}${String(++n % 1_000_000).padStart(6, '0')}`;
-}
-
 export class RelayStore {
   private relays: Relay[] = [];
-  private readonly nextNo = numberer('H');
+  private readonly byNumber = new Map<string, Relay>();
+  private readonly byPoint = new Map<string, Relay[]>();
+  private readonly byRef = new Map<string, Relay[]>();
+
+  /**
+   * @param nextNo relay numbers ('H' + 11 digits), shared with the incoming relays so numbers never collide
+   * @param openElsewhere whether another book (the relays addressed to our companies) has an open relay for the point
+   */
+  constructor(
+    private readonly nextNo: Numberer = numberer('H'),
+    private readonly openElsewhere: (pointId: string, t: number) => boolean = () => false,
+  ) {}
 
   all(): readonly Relay[] {
     return this.relays;
   }
 
   byNo(no: string): Relay | undefined {
-    return this.relays.find((r) => r.no === no);
+    return this.byNumber.get(no);
+  }
+
+  forPoint(pointId: string): readonly Relay[] {
+    return this.byPoint.get(pointId) ?? [];
   }
 
   /** 状況コード at simulated time t. */
@@ -75,7 +83,7 @@ export class RelayStore {
 
   /** Open = pending or judged OK (matched included): blocks a new registration for the point. */
   openForPoint(pointId: string, t: number): Relay | undefined {
-    return this.relays.find((r) => r.pointId === pointId && isOpen(this.jokyo(r, t)));
+    return this.forPoint(pointId).find((r) => isOpen(this.jokyo(r, t)));
   }
 
   own(ctx: Pick<RelayOpContext, 'company' | 'category'>, no: string): Relay | undefined {
@@ -92,7 +100,7 @@ export class RelayStore {
     if (ctx.pattern === 'duplicate') {
       throw new BusinessError('ERR_SW_DUPLICATE', 'a 廃止取次 of another retailer is open for this supply point (simulated pattern duplicate)');
     }
-    if (this.openForPoint(req.kyokyuChitenTokuteiNo, ctx.now)) {
+    if (this.openForPoint(req.kyokyuChitenTokuteiNo, ctx.now) || this.openElsewhere(req.kyokyuChitenTokuteiNo, ctx.now)) {
       throw new BusinessError('ERR_SW_DUPLICATE', 'a 廃止取次 that is pending or judged OK already exists for this supply point');
     }
     const relay: Relay = {
@@ -109,6 +117,9 @@ export class RelayStore {
       pattern: ctx.pattern,
     };
     this.relays.push(relay);
+    this.byNumber.set(relay.no, relay);
+    pushTo(this.byPoint, relay.pointId, relay);
+    pushTo(this.byRef, refKey(relay.company, relay.jigyoshaKanriNo), relay);
     return relay;
   }
 
@@ -119,7 +130,12 @@ export class RelayStore {
       throw new BusinessError('ERR_20070', `haishiToritsugiNo ${relay.no} is ${this.jokyo(relay, ctx.now)}, only a pending (01) 廃止取次 can be corrected`);
     }
     if (req.kyokyuKaishiBi) relay.kyokyuKaishiBi = this.checkedStartDate(ctx, relay.pointId, req.kyokyuKaishiBi);
-    relay.jigyoshaKanriNo = req.jigyoshaKanriNo;
+    if (relay.jigyoshaKanriNo !== req.jigyoshaKanriNo) {
+      const old = this.byRef.get(refKey(relay.company, relay.jigyoshaKanriNo));
+      old?.splice(old.indexOf(relay), 1);
+      relay.jigyoshaKanriNo = req.jigyoshaKanriNo;
+      pushTo(this.byRef, refKey(relay.company, relay.jigyoshaKanriNo), relay);
+    }
     return relay;
   }
 
@@ -135,13 +151,24 @@ export class RelayStore {
     return relay;
   }
 
-  /** IS_x20210: the caller's own relays of the category matching every given criterion. */
+  /**
+   * IS_x20210: the caller's own relays of the category matching every given criterion
+   * (haishiToritsugiNoList: any of the numbers). Starts from the narrowest index, never a full scan.
+   */
   query(ctx: Pick<RelayOpContext, 'company' | 'category'>, req: RelayResultRequest): Relay[] {
-    return this.relays.filter(
+    const list = req.haishiToritsugiNoList?.length ? new Set(req.haishiToritsugiNoList) : undefined;
+    let candidates: readonly Relay[];
+    if (req.haishiToritsugiNo !== undefined) candidates = [this.byNo(req.haishiToritsugiNo)].filter((r): r is Relay => r !== undefined);
+    else if (list) candidates = [...list].map((no) => this.byNo(no)).filter((r): r is Relay => r !== undefined);
+    else if (req.kyokyuChitenTokuteiNo !== undefined) candidates = this.forPoint(req.kyokyuChitenTokuteiNo);
+    else if (req.jigyoshaKanriNo !== undefined) candidates = this.byRef.get(refKey(ctx.company, req.jigyoshaKanriNo)) ?? [];
+    else candidates = [];
+    return candidates.filter(
       (r) =>
         r.company === ctx.company &&
         r.category === ctx.category &&
         (req.haishiToritsugiNo === undefined || r.no === req.haishiToritsugiNo) &&
+        (list === undefined || list.has(r.no)) &&
         (req.kyokyuChitenTokuteiNo === undefined || r.pointId === req.kyokyuChitenTokuteiNo) &&
         (req.jigyoshaKanriNo === undefined || r.jigyoshaKanriNo === req.jigyoshaKanriNo),
     );
@@ -165,6 +192,9 @@ export class RelayStore {
 
   reset(): void {
     this.relays = [];
+    this.byNumber.clear();
+    this.byPoint.clear();
+    this.byRef.clear();
   }
 
   private referenced(ctx: RelayOpContext, req: RelayRegisterRequest): Relay {
@@ -181,7 +211,7 @@ export class RelayStore {
   private judgementFor(pattern: Pattern, pointId: string): Judgement {
     if (pattern === 'never-judged') return { kind: 'never' };
     if (pattern === 'ng') return { kind: 'ng', reasons: NG_REASONS.ng };
-    if (pattern === 'ng-once' && !this.relays.some((r) => r.pointId === pointId)) return { kind: 'ng', reasons: NG_REASONS['ng-once'] };
+    if (pattern === 'ng-once' && this.forPoint(pointId).length === 0) return { kind: 'ng', reasons: NG_REASONS['ng-once'] };
     return { kind: 'ok' };
   }
 
@@ -202,7 +232,9 @@ export class RelayStore {
   }
 }
 
-const isOpen = (status: string): boolean => status === RELAY_STATUS.pending || status === RELAY_STATUS.ok;
+const refKey = (company: string, ref: string): string => `${company}\u0000${ref}`;
+
+export const isOpen = (status: string): boolean => status === RELAY_STATUS.pending || status === RELAY_STATUS.ok;
 
 export function ngFlags(reasons: number[]): string {
   return Array.from({ length: NG_REASON_COUNT }, (_, i) => (reasons.includes(i + 1) ? '1' : '0')).join('');

@@ -11,6 +11,9 @@ import { companyCodeProblem } from '../../domain/company.js';
 import { OCCTO_DEFAULT_MAINTENANCE, type MaintenanceConfig } from '../../domain/maintenance.js';
 import { createAdminHandler } from './admin.js';
 import { ApplicationStore } from './applications.js';
+import { IncomingRelayStore, type IncomingRelayBulkInput, type IncomingRelayInput } from './incoming-relays.js';
+import { numberer } from './numbering.js';
+import { SIMULATED_NEW_RETAILER, SIMULATED_RETAILERS, checkedSimulatedRetailers, operatorList, type SimulatedRetailer } from './operators.js';
 import { createSimClock } from '../shared/clock.js';
 import { FaultQueue } from './faults.js';
 import { MaintenanceSchedule } from './maintenance.js';
@@ -19,17 +22,24 @@ import { RateAccounting } from './rate-accounting.js';
 import { RelayStore } from './relays.js';
 import { Sleeper } from '../shared/sleeper.js';
 import { createSoapHandler, type Timing } from './soap-handler.js';
-import { buildState } from './state-view.js';
-import type { AdHocWindow, CallRecord, FaultSpec, SimCompany, SimulatorState, SimulatorSummary, Violation } from './types.js';
+import { buildState, incomingRelayView } from './state-view.js';
+import type { AdHocWindow, CallRecord, FaultSpec, IncomingRelayView, SimCompany, SimulatorState, SimulatorSummary, Violation } from './types.js';
 import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 
 export type * from './types.js';
 export { PATTERNS, PATTERN_BY_SUFFIX, syntheticPointId } from './patterns.js';
-export { nextButOneMeterReadingDate, provisionalMeterReadingDay } from './meter-reading.js';
+export { nextButOneMeterReadingDate, nextMeterReadingDate, provisionalMeterReadingDay } from './meter-reading.js';
+export { SIMULATED_CURRENT_RETAILER, SIMULATED_NEW_RETAILER, SIMULATED_RETAILERS, type SimulatedRetailer } from './operators.js';
+export { InjectionError, incomingRelayBulkSchema, incomingRelayInputSchema, type IncomingRelayBulkInput, type IncomingRelayInput } from './incoming-relays.js';
+export { facilityOf, usageOf } from './facility.js';
 
 export interface OcctoSimulatorOptions {
   tls: { cert: string; key: string; ca: string }; // PEM
-  companies: Array<{ code: string; loginId: string; password: string; contractAreas?: AreaCode[] /* 託送基本契約 areas; default all */ }>;
+  companies: Array<{ code: string; loginId: string; password: string; contractAreas?: AreaCode[] /* 託送基本契約 areas; default all */; name?: string }>;
+  /** 廃止取次 from simulated new retailers addressed to our companies, registered at start (and again after reset) at the clock's now. */
+  incomingRelays?: IncomingRelayInput[];
+  /** Other retailers in 事業者一覧取得 (5-digit codes that are not configured companies); default SIMULATED_RETAILERS. */
+  simulatedRetailers?: SimulatedRetailer[];
   /** 0/undefined = random free port. */
   port?: number;
   /** Plain HTTP admin API on 127.0.0.1; 0/undefined = random. */
@@ -38,7 +48,6 @@ export interface OcctoSimulatorOptions {
   timing?: { judgementDelayMs?: number; processingDelayMs?: number; slowMs?: number; hangMs?: number };
   /** Default OCCTO_DEFAULT_MAINTENANCE (Sunday 00:00–06:00 JST). */
   maintenance?: MaintenanceConfig;
-  /** Default 3: a 4th request of a company within 1000 ms is answered 429. */
   /** capPerSecond: the per-company cap (default 1, the real one); rejectAbovePerSecond default 3 × cap. */
   rateLimit?: { capPerSecond?: number; rejectAbovePerSecond?: number };
   logger?: pino.Logger;
@@ -59,7 +68,13 @@ export interface OcctoSimulator {
   setPattern(supplyPointId: string, pattern: Pattern): void;
   injectFault(f: FaultSpec): void;
   addMaintenance(w: AdHocWindow): void;
-  /** Forgets calls, violations, relays, applications, overrides, faults, added windows, and the clock offset. */
+  /** A 廃止取次 from a simulated new retailer to one of our companies. Throws ZodError / InjectionError. */
+  injectIncomingRelay(input: IncomingRelayInput): IncomingRelayView;
+  /** `count` such relays at fresh synthetic points with synthetic customers (benchmarks). */
+  injectIncomingRelays(input: IncomingRelayBulkInput): IncomingRelayView[];
+  /** The simulated new retailer cancels (取消) its relay; idempotent; InjectionError 404 / 409. */
+  cancelIncomingRelay(haishiToritsugiNo: string): IncomingRelayView;
+  /** Forgets calls, violations, relays, applications, overrides, faults, added windows, and the clock offset; registers the seed relays again. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -77,6 +92,7 @@ function checkedCompanies(list: OcctoSimulatorOptions['companies']): Map<string,
       if (!isAreaCode(a)) throw new RangeError(`startOcctoSimulator: companies[${i}].contractAreas: '${String(a)}' is not an area code 01–10`);
     }
     if (map.has(c.code)) throw new RangeError(`startOcctoSimulator: company ${c.code} is configured twice`);
+    if (c.name !== undefined && c.name.trim() === '') throw new RangeError(`startOcctoSimulator: companies[${i}].name must not be empty`);
     map.set(c.code, { ...c, contractAreas: c.contractAreas ? [...c.contractAreas] : undefined });
   }
   return map;
@@ -122,8 +138,30 @@ export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<
   const clock = createSimClock();
   const rates = new RateAccounting(rejectAbove, 1000 / cap);
   const patterns = new PatternTable();
-  const relays = new RelayStore();
-  const apps = new ApplicationStore(relays);
+  const simulatedRetailers = checkedSimulatedRetailers(opts.simulatedRetailers ?? SIMULATED_RETAILERS, companies);
+  // One numbering for both directions of 廃止取次, and each side's duplicate check sees the other.
+  const nextRelayNo = numberer('H');
+  const relays: RelayStore = new RelayStore(nextRelayNo, (p, t) => incoming.openForPoint(p, t) !== undefined);
+  const incoming: IncomingRelayStore = new IncomingRelayStore({
+    nextNo: nextRelayNo,
+    openElsewhere: (p, t) => relays.openForPoint(p, t) !== undefined,
+    isOurCompany: (code) => companies.has(code),
+    patternOf: (p) => patterns.of(p),
+    judgementDelayMs: timing.judgementDelayMs,
+  });
+  const apps = new ApplicationStore({ relays, incoming, processingDelayMs: timing.processingDelayMs });
+  const books = { relays, incoming, apps, operators: () => operatorList(companies, simulatedRetailers, incoming.newRetailerCodes()) };
+  const seedRelays = () => {
+    for (const [i, seed] of (opts.incomingRelays ?? []).entries()) {
+      try {
+        incoming.inject(seed, clock.now());
+      } catch (e) {
+        const why = e instanceof Error && 'issues' in e ? JSON.stringify((e as { issues: unknown }).issues) : (e as Error).message;
+        throw new RangeError(`startOcctoSimulator: incomingRelays[${i}]: ${why}`);
+      }
+    }
+  };
+  seedRelays();
   const faults = new FaultQueue();
   const maintenance = new MaintenanceSchedule(opts.maintenance ?? OCCTO_DEFAULT_MAINTENANCE);
   const sleeper = new Sleeper();
@@ -131,7 +169,7 @@ export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<
 
   const soap = createHttpsServer(
     { cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true },
-    createSoapHandler({ clock, companies, rates, patterns, books: { relays, apps }, faults, maintenance, timing, sleeper, logger, once }),
+    createSoapHandler({ clock, companies, rates, patterns, books, faults, maintenance, timing, sleeper, logger, once }),
   );
   soap.on('tlsClientError', (err) => logger.warn({ reason: err.message.slice(0, 200) }, 'occto simulator: TLS handshake refused'));
   const soapSockets = trackSockets(soap);
@@ -141,20 +179,34 @@ export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<
     calls: () => rates.calls(),
     violations: () => rates.violations(),
     summary: () => rates.summary(),
-    state: () => ({ ...buildState({ relays, apps }, clock.now(), timing), patternOverrides: patterns.overridesAsRecord(), pendingFaults: faults.pending(), adHocMaintenance: maintenance.addedWindows() }),
+    state: () => ({ ...buildState(books, clock.now()), patternOverrides: patterns.overridesAsRecord(), pendingFaults: faults.pending(), adHocMaintenance: maintenance.addedWindows() }),
     setPattern: (id, p) => patterns.set(id, p),
     injectFault: (f) => faults.add(f),
     addMaintenance: (w) => maintenance.add(w),
+    injectIncomingRelay: (input) => {
+      const now = clock.now();
+      return incomingRelayView(books, incoming.inject(input, now), now);
+    },
+    injectIncomingRelays: (input) => {
+      const now = clock.now();
+      return incoming.injectBulk(input, now, simulatedRetailers[0]?.code ?? SIMULATED_NEW_RETAILER).map((r) => incomingRelayView(books, r, now));
+    },
+    cancelIncomingRelay: (no) => {
+      const now = clock.now();
+      return incomingRelayView(books, incoming.cancelByNewRetailer(no, now), now);
+    },
     reset: () => {
       rates.reset();
       patterns.reset();
       relays.reset();
+      incoming.reset();
       apps.reset();
       faults.reset();
       maintenance.reset();
       once.http500.clear();
       once.held.clear();
       clock.reset();
+      seedRelays();
       logger.info({ nowJst: jstTimestamp(clock.now()) }, 'occto simulator: reset');
     },
   };

@@ -1,7 +1,8 @@
 // The SOAP endpoint: one request through the layers of the real system, in this order —
 //   company from the client certificate → load limit (429) → path/method → envelope and header
 //   (400) → loginID/password (403) → injected faults → maintenance (503) → HTTP-level patterns
-//   (500) → input checks (ERR_INPUT) → error patterns / 託送基本契約 area (ERR_…) → business.
+//   (500) → interface not offered for the category (ERR_20040) → input checks (ERR_INPUT) → error
+//   patterns / 託送基本契約 area (ERR_…) → business.
 // Then slow / malformed / held responses. Every request is a CallRecord.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
@@ -18,6 +19,7 @@ import {
   buildFault,
   buildResponse,
   isForwardedToTd,
+  isOffered,
   parseEnvelope,
   parseServiceId,
   requestHeaderSchema,
@@ -30,7 +32,7 @@ import { BusinessError } from './business-error.js';
 import type { SimClock } from '../shared/clock.js';
 import type { FaultQueue } from './faults.js';
 import type { MaintenanceSchedule } from './maintenance.js';
-import { isServed, pointOfRequest, runOperation, type Books } from './operations.js';
+import { pointOfRequest, runOperation, type Books } from './operations.js';
 import { ERROR_PATTERN_CODES, type Pattern, type PatternTable } from './patterns.js';
 import { isCompanyCode, peerCommonName } from './pki-identity.js';
 import type { RateAccounting } from './rate-accounting.js';
@@ -57,7 +59,7 @@ export interface SoapHandlerDeps {
   timing: Timing;
   sleeper: Sleeper;
   logger: pino.Logger;
-  /** Points that already had their one 500 / their one held registration. */
+  /** Points that already had their one 500; `${operation}:${point}` that already had their one held write. */
   once: { http500: Set<string>; held: Set<string> };
 }
 
@@ -182,7 +184,6 @@ async function evaluate(deps: SoapHandlerDeps, req: IncomingMessage, record: Cal
   const { op, category } = parsedId;
   record.operation = op;
   record.category = category;
-  if (!isServed(op)) return fault(400, REQUEST_FAULT_CODE, `header.serviceID: ${serviceID} (${op}) is not offered by the simulator`);
   const action = req.headers['soapaction'];
   if (action !== soapAction(serviceID)) {
     return fault(400, REQUEST_FAULT_CODE, `SOAPAction: HTTP header must be ${soapAction(serviceID)} for serviceID ${serviceID}`);
@@ -231,7 +232,7 @@ async function evaluate(deps: SoapHandlerDeps, req: IncomingMessage, record: Cal
 
   // ---- the operation ----
   let reply: Reply;
-  let registeredRelay = false;
+  let wrote = false;
   const result = (r: { renkeiSeihiStatus: '0' | '1'; kekkaCode: string; kekkaMei?: string; uketsukeMessage?: string }, extra?: Record<string, unknown>): Reply => ({
     status: 200,
     body: buildResponse(serviceID, r, extra),
@@ -242,7 +243,10 @@ async function evaluate(deps: SoapHandlerDeps, req: IncomingMessage, record: Cal
     result({ renkeiSeihiStatus: LINK_STATUS.failure, kekkaCode: code, kekkaMei: ERROR_CODES[code].message, uketsukeMessage: detail });
 
   const input = REQUEST_SCHEMAS[op].safeParse(body);
-  if (!input.success) {
+  if (!isOffered(op, category)) {
+    // The function does not exist for the category (spec §2.5): the real system answers ERR_20040 (§6.3 cause 4).
+    reply = businessError('ERR_20040', `${serviceID}: ${op} is not offered for ${category} (spec §2.5)`);
+  } else if (!input.success) {
     reply = businessError('ERR_INPUT', issuesText(input.error, ''));
   } else {
     const patternCode = ERROR_PATTERN_CODES[pattern];
@@ -252,7 +256,7 @@ async function evaluate(deps: SoapHandlerDeps, req: IncomingMessage, record: Cal
         throw new BusinessError('ERR_20250', `company ${company.code} has no 託送基本契約 in area ${area}`);
       }
       const out = runOperation(deps.books, op, { company: company.code, category, now: deps.clock.now(), pattern, ...deps.timing }, input.data);
-      registeredRelay = out.registeredRelay ?? false;
+      wrote = out.wrote ?? false;
       reply = result({ renkeiSeihiStatus: LINK_STATUS.success, kekkaCode: SUCCESS_RESULT_CODE, kekkaMei: '正常終了' }, out.body);
     } catch (e) {
       if (!(e instanceof BusinessError)) throw e;
@@ -261,8 +265,9 @@ async function evaluate(deps: SoapHandlerDeps, req: IncomingMessage, record: Cal
   }
 
   // ---- how the response travels ----
-  if (pattern === 'timeout-once' && registeredRelay && point && !deps.once.held.has(point)) {
-    deps.once.held.add(point);
+  const heldKey = `${op}:${point ?? ''}`;
+  if (pattern === 'timeout-once' && wrote && point && !deps.once.held.has(heldKey)) {
+    deps.once.held.add(heldKey);
     record.resultCode = reply.resultCode;
     await deps.sleeper.sleep(deps.timing.hangMs);
     return 'destroy';

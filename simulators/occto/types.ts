@@ -1,5 +1,5 @@
 // Public types of the OCCTO simulator (the programmatic API and the admin JSON).
-import type { Operation, WireCategory } from '../../activities/occto/provisional-wire-format.js';
+import type { ApplicationKindName, Operation, WireCategory } from '../../activities/occto/provisional-wire-format.js';
 import type { AreaCode } from '../../domain/areas.js';
 import type { AdHocWindow } from '../../domain/maintenance.js';
 import type { Pattern } from './patterns.js';
@@ -14,6 +14,8 @@ export interface SimCompany {
   password: string;
   /** 託送基本契約 areas; default all. Forwarded (IF_) operations elsewhere → ERR_20250. */
   contractAreas?: AreaCode[];
+  /** 事業者名 in 事業者一覧取得; default 登録小売電気事業者<code>. */
+  name?: string;
 }
 
 /** One request as the simulator saw it. Rejected requests (429, 403, 503, faults …) are included. */
@@ -79,27 +81,62 @@ export interface RelayView {
   pattern: Pattern;
 }
 
+/** A 廃止取次 a simulated new retailer addressed to one of our companies (no customer data here). */
+export interface IncomingRelayView {
+  haishiToritsugiNo: string;
+  /** Our company, the current retailer. */
+  toCompany: string;
+  category: WireCategory;
+  supplyPointId: string;
+  newRetailerCode: string;
+  /** 'YYYY-MM-DD'. */
+  kyokyuKaishiBi: string;
+  /** 状況コード at the simulated now. */
+  jokyoCode: string;
+  /** Judged OK and our スイッチング廃止申請 exists (the new retailer's start application is filed at the OK). */
+  matchingZumi: boolean;
+  registeredAtMs: number;
+  judgedAtMs?: number;
+  cancelledAtMs?: number;
+  ngReasons: number[];
+  pattern: Pattern;
+}
+
+export type ApplicationViewKind = 'start' | 'stop' | 'usageQuery' | 'reconnection' | 'discontinuation' | 'infoChange' | 'ampereChange';
+
 export interface ApplicationView {
   moshikomiNo: string;
-  /** 'start' = ours (05 SW開始); 'stop' = the simulated current retailer's (03 SW廃止). */
-  kind: 'start' | 'stop';
+  /**
+   * 'start' / 'stop' = スイッチング開始 / 廃止申請. Ours (simulated false), or the counterpart's
+   * (simulated true): the simulated current retailer's stop for our relays, the simulated new
+   * retailer's start for relays addressed to us — neither is visible over SOAP.
+   */
+  kind: ApplicationViewKind;
+  /** The wire format's application kind (discontinuation vs discontinuationWithRemoval …). */
+  applicationKind: ApplicationKindName;
+  simulated: boolean;
   moshikomiShubetsu: string;
   company: string;
   category: WireCategory;
   supplyPointId: string;
-  haishiToritsugiNo: string;
+  /** Start / stop applications: the relay. */
+  haishiToritsugiNo?: string;
   jigyoshaKanriNo?: string;
   uketsukeKoteiCode: string;
-  idoYoteiBi: string;
+  /** 異動予定日 'YYYY-MM-DD' (none for a 使用量情報照会申請). */
+  idoYoteiBi?: string;
   idoBi?: string;
   createdAtMs: number;
   cancelledAtMs?: number;
+  /** 使用量情報照会申請: the password's last valid day once issued (the password itself is never shown). */
+  passwordYukoKigen?: string;
 }
 
 export interface SimulatorState {
   nowMs: number;
   nowJst: string;
   relays: RelayView[];
+  incomingRelays: IncomingRelayView[];
   applications: ApplicationView[];
   patternOverrides: Record<string, Pattern>;
   pendingFaults: FaultSpec[];

@@ -1,6 +1,6 @@
 // simulators/occto/main.ts as a process: one JSON line with the URLs, a clean stop on SIGTERM.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,8 +10,11 @@ import { createCaller } from './occto-sim-client.js';
 const dir = mkdtempSync(join(tmpdir(), 'occto-sim-main-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('starts with a dev PKI in --cert-dir, prints its URLs, serves, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'simulators/occto/main.ts', '--cert-dir', dir, '--log-level', 'warn'], {
+it('starts with a dev PKI in --cert-dir, seeds incoming relays, prints its URLs, serves, and stops on SIGTERM', async () => {
+  const seeds = join(dir, 'seeds.json');
+  const seed = { toCompany: '12346', category: 'LV', supplyPointId: '0300000000000000042000', newRetailerCode: '99991', customer: { name: '模擬 一郎', kana: 'モギ イチロウ', address: '東京都千代田区模擬町1' } };
+  writeFileSync(seeds, JSON.stringify([seed]));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'simulators/occto/main.ts', '--cert-dir', dir, '--log-level', 'warn', '--incoming-relays-file', seeds], {
     env: { ...process.env, OCCTO_SIM_LOGIN_ID: 'main-test', OCCTO_SIM_PASSWORD: 'main-test-secret' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,6 +38,8 @@ it('starts with a dev PKI in --cert-dir, prints its URLs, serves, and stops on S
     expect([200, 503]).toContain(res.status);
     const summary = (await fetch(`${info.adminUrl}/summary`).then((r) => r.json())) as { calls: number };
     expect(summary.calls).toBe(1);
+    const state = (await fetch(`${info.adminUrl}/state`).then((r) => r.json())) as { incomingRelays: { supplyPointId: string }[] };
+    expect(state.incomingRelays.map((r) => r.supplyPointId)).toEqual([seed.supplyPointId]);
   } finally {
     child.kill('SIGTERM');
   }
