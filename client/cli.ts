@@ -26,6 +26,9 @@ import {
   startConstruction,
   startStreetLights,
 } from './construction.js';
+import { registerOcctoCommands } from './cli-occto.js';
+import { RoleNotPermittedError } from './switching-out.js';
+import { OperationNotOfferedError } from './occto-operations.js';
 
 const program = new Command()
   .name('denki')
@@ -150,10 +153,12 @@ ko.command('notice')
     print(await sendNoticeAction(await getClient(), o.company, { action: 'register', title: o.title, body: o.body, by: o.by })),
   );
 
+registerOcctoCommands(program, { getClient, print });
+
 program
   .parseAsync()
   .catch((err: unknown) => {
-    if (err instanceof InvalidInputError || err instanceof DecisionRejectedError) {
+    if (err instanceof InvalidInputError || err instanceof DecisionRejectedError || err instanceof RoleNotPermittedError || err instanceof OperationNotOfferedError) {
       console.error(err.message);
       process.exitCode = 2;
     } else {
