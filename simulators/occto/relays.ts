@@ -131,8 +131,8 @@ export class RelayStore {
     }
     if (req.kyokyuKaishiBi) relay.kyokyuKaishiBi = this.checkedStartDate(ctx, relay.pointId, req.kyokyuKaishiBi);
     if (relay.jigyoshaKanriNo !== req.jigyoshaKanriNo) {
-      const old = this.byRef.get(refKey(relay.company, relay.jigyoshaKanriNo));
-      old?.splice(old.indexOf(relay), 1);
+      const old = this.byRef.get(refKey(relay.company, relay.jigyoshaKanriNo)) ?? [];
+      if (old.includes(relay)) old.splice(old.indexOf(relay), 1);
       relay.jigyoshaKanriNo = req.jigyoshaKanriNo;
       pushTo(this.byRef, refKey(relay.company, relay.jigyoshaKanriNo), relay);
     }
