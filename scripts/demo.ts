@@ -8,6 +8,7 @@ import { ensureNoticeWatcher, startConstruction, startStreetLights } from '../cl
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CodecKeys } from '../worker/payload-codec.js';
 import { addDays, jstDate } from '../domain/jst.js';
+import { runOcctoDemo } from './demo-occto.js';
 
 // The OCCTO simulator keys its behaviour on the last three digits of the supply point ID.
 const DEMO = [
@@ -19,12 +20,13 @@ const DEMO = [
   { point: '0300000000000000001870', name: '横浜 五郎', kana: 'ヨコハマ ゴロウ', note: 'processing rejected → awaits a decision' },
 ];
 
-export async function runDemo(o: { address: string; codecKeys: CodecKeys; company: string; filesDir: string }) {
+export async function runDemo(o: { address: string; codecKeys: CodecKeys; company: string; filesDir: string; occtoSimAdminUrl: string }) {
   const connection = await Connection.connect({ address: o.address });
   const client = await createTemporalClient({ connection, codecKeys: o.codecKeys });
   const today = jstDate(Date.now());
   let started = 0;
   let existing = 0;
+  let incoming = 0;
   const ids: string[] = [];
   try {
     for (const d of DEMO) {
@@ -84,8 +86,13 @@ export async function runDemo(o: { address: string; codecKeys: CodecKeys; compan
       else existing++;
       ids.push(l.workflowId);
     }
+    // OCCTO current-retailer side (incoming 廃止取次) and the other operations.
+    const occto = await runOcctoDemo(client, { company: o.company, simAdminUrl: o.occtoSimAdminUrl });
+    started += occto.operationsStarted;
+    incoming = occto.incomingInjected;
+    ids.push(...occto.ids);
   } finally {
     await connection.close();
   }
-  return { started, existing, ids };
+  return { started, existing, ids, incoming };
 }

@@ -11,6 +11,7 @@ import { startCodecServer } from '../client/codec-server.js';
 import { generateCodecKeySpec, parseCodecKeys } from '../worker/payload-codec.js';
 import { SEARCH_ATTRIBUTE_ARGS, SINGLE_PARTITION_ARGS } from './dev-server-args.js';
 import { runDemo } from './demo.js';
+import { writeDemoCustomerRecords } from './demo-occto.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const local = `${root}.local`;
@@ -158,12 +159,18 @@ async function main(): Promise<void> {
     TAKUSOU_CA_FILE: `${local}/pki/ca.pem`,
     DENKI_PAYLOAD_KEYS_FILE: keyFile,
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    // Current retailer: our customer records (a CIS stand-in) and the rule for clear cases —
+    // records match → OK; anything else goes to a person.
+    CUSTOMER_RECORDS_FILE: `${local}/customer-records.json`,
+    SWITCHING_OUT_AUTO_JUDGE: JSON.stringify({ okWhenMatch: true }),
+    STATUS_POLLER_INTERVAL: '10 seconds',
   };
+  writeDemoCustomerRecords(workerEnv.CUSTOMER_RECORDS_FILE, COMPANY);
   writeFileSync(`${local}/worker.env`, Object.entries(workerEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
   start('worker', tsx, ['worker/main.ts'], workerEnv);
 
   // 4. Demo switchings (idempotent: a restart finds the same ones running).
-  const demo = await runDemo({ address, codecKeys, company: COMPANY, filesDir: `${local}/demo-files` });
+  const demo = await runDemo({ address, codecKeys, company: COMPANY, filesDir: `${local}/demo-files`, occtoSimAdminUrl: `http://127.0.0.1:${PORTS.occtoAdmin}` });
   void pki;
 
   const ui = `http://localhost:${PORTS.ui}`;
@@ -176,12 +183,16 @@ denki-flow local stack is up
   OCCTO simulator      https://127.0.0.1:${PORTS.occto}/sw/soap (mutual TLS)   admin http://127.0.0.1:${PORTS.occtoAdmin}/summary
   たくそう君 simulator  https://127.0.0.1:${PORTS.takusou}/api/low-takusou/   admin http://127.0.0.1:${PORTS.takusouAdmin}/summary
   Payload codec        ${codec.url} (the Web UI decrypts through it)
-  Demo                 ${demo.started} workflows started, ${demo.existing} already running
-                       (switchings: DenkiKind = 'switching-in'; construction: DenkiKind = 'construction')
+  Demo                 ${demo.started} workflows started, ${demo.existing} already running, ${demo.incoming} incoming 廃止取次 injected
+                       (switchings: DenkiKind = 'switching-in'; incoming relays: DenkiKind = 'switching-out';
+                        other OCCTO operations: DenkiKind = 'occto-operation'; construction: DenkiKind = 'construction')
 Operator CLI (in another terminal):
   set -a; . .local/worker.env; set +a
   npm run cli -- switching-in list --awaiting-human
   npm run cli -- switching-in status '${demo.ids[0] ?? 'switching-in/…'}'
+  npm run cli -- switching-out list                      # incoming relays awaiting a judgement
+  npm run cli -- switching-out details <workflowId> --role switching-operator --by you
+  npm run cli -- switching-out judge <workflowId> --judgement NG --reasons 2 --by you
 Ctrl-C stops the stack; workflows are kept in .local/temporal.db.
 `);
 }
