@@ -8,6 +8,8 @@ export const REDACTED_KEYS = [
   'customer', 'kana', 'address', 'phone',
   'juyoshaMei', 'juyoshaMeiKana', 'juyoshaJusho', 'juyoshaDenwa',
   'password', 'passphrase', 'loginID', 'loginId', 'key', 'cert', 'pfx', 'authorization', 'apiKey',
+  // OCCTO 使用量情報照会 password (wire and contract names), incoming relay data.
+  'shokaiPassword', 'relayDetails',
 ];
 
 const REDACTED = new Set(REDACTED_KEYS.map((k) => k.toLowerCase()));

@@ -44,6 +44,7 @@ describe('REDACTED_KEYS', () => {
       'customer', 'kana', 'address', 'phone',
       'juyoshaMei', 'juyoshaMeiKana', 'juyoshaJusho', 'juyoshaDenwa',
       'password', 'passphrase', 'loginId', 'loginID', 'key', 'cert', 'pfx', 'authorization', 'apiKey',
+      'shokaiPassword', 'relayDetails',
     ]) {
       expect(REDACTED_KEYS, key).toContain(key);
     }
