@@ -129,6 +129,7 @@ async function main(): Promise<void> {
     OCCTO_SIM_PASSWORD: LOGIN.password,
     OCCTO_SIM_JUDGEMENT_DELAY_MS: '20000',
     OCCTO_SIM_PROCESSING_DELAY_MS: '60000',
+    OCCTO_SIM_LOG_LEVEL: 'warn',
   });
   await waitFor('OCCTO simulator', async () => (await fetch(`http://127.0.0.1:${PORTS.occtoAdmin}/summary`)).ok);
 
@@ -166,7 +167,8 @@ async function main(): Promise<void> {
     STATUS_POLLER_INTERVAL: '10 seconds',
   };
   writeDemoCustomerRecords(workerEnv.CUSTOMER_RECORDS_FILE, COMPANY);
-  writeFileSync(`${local}/worker.env`, Object.entries(workerEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  // Single-quoted: values hold spaces and JSON, and operators source this file (`set -a; . .local/worker.env`).
+  writeFileSync(`${local}/worker.env`, Object.entries(workerEnv).map(([k, v]) => `${k}='${v.replaceAll("'", "'\\''")}'`).join('\n') + '\n', { mode: 0o600 });
   start('worker', tsx, ['worker/main.ts'], workerEnv);
 
   // 4. Demo switchings (idempotent: a restart finds the same ones running).
