@@ -70,15 +70,14 @@ const envSchema = z.object({
   OCCTO_ENDPOINT: z.string().optional(),
   OCCTO_SOURCE_IP: z.string().default('127.0.0.1'),
   OCCTO_TIMEOUT_MS: num('OCCTO_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
-  OCCTO_MIN_SPACING_MS: num('OCCTO_MIN_SPACING_MS', 1_100, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer of milliseconds'),
-  OCCTO_RATE_PER_SECOND: num('OCCTO_RATE_PER_SECOND', 0.9, (n) => n > 0 && n <= 100, 'a number of requests per second in (0, 100]'),
+  OCCTO_MIN_SPACING_MS: num('OCCTO_MIN_SPACING_MS', 1_000, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer of milliseconds'),
+  OCCTO_RATE_PER_SECOND: num('OCCTO_RATE_PER_SECOND', 0.97, (n) => n > 0 && n <= 100, 'a number of requests per second in (0, 100]'),
   OCCTO_MAX_CONCURRENT: num('OCCTO_MAX_CONCURRENT', 2, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
   DENKI_WORKFLOW_BUNDLE: z.string().optional(),
   DENKI_PAYLOAD_ACTIVE_KEY: z.string().optional(),
   TAKUSOU_BASE_URL: z.string().optional(),
   TAKUSOU_TIMEOUT_MS: num('TAKUSOU_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
-  // This process's share of the 8 requests in flight (APIs 1–18); the shares of all processes add up to ≤ 8.
   STATUS_TRACKING: z.enum(['batched', 'own'], { error: "STATUS_TRACKING must be 'batched' (one poller per company and category) or 'own' (each workflow polls)" }).default('batched'),
   STATUS_POLLER_INTERVAL: z
     .string()
@@ -95,6 +94,7 @@ const envSchema = z.object({
   STATUS_POLLER_CYCLES: num('STATUS_POLLER_CYCLES', 200, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1 (poll cycles before the poller continues-as-new)'),
   CUSTOMER_RECORDS_FILE: z.string().optional(),
   SWITCHING_OUT_AUTO_JUDGE: z.string().optional(),
+  // This process's share of the 8 requests in flight (APIs 1–18); the shares of all processes add up to ≤ 8.
   TAKUSOU_CONCURRENCY_SHARE: num('TAKUSOU_CONCURRENCY_SHARE', 8, (n) => Number.isInteger(n) && n >= 1 && n <= 8, 'an integer 1–8 (this process\'s share of the 8 requests in flight)'),
 });
 

@@ -39,12 +39,16 @@ export const occtoClientConfigSchema = z.object({
     .int('timeoutMs must be an integer')
     .positive('timeoutMs must be positive')
     .default(30_000),
-  /** Minimum gap between two requests of one company in this process (OCCTO: ~1 request/s per company). */
+  /**
+   * Minimum gap between two departures of one company in this process. With afterResponseMs on it
+   * never binds (the next request leaves ≥ 1 s after the previous response, so after its departure
+   * too); it is the rule when afterResponseMs is 0.
+   */
   minSpacingMs: z
     .number({ error: 'minSpacingMs must be a number of milliseconds' })
     .int('minSpacingMs must be an integer')
     .nonnegative('minSpacingMs must not be negative')
-    .default(1_100), // 100 ms of margin for arrival jitter (TLS set-up, scheduling) at the server
+    .default(1_000),
   /**
    * One request per company at a time, each this long after the previous RESPONSE: the server then
    * sees requests ≥ 1 s apart whatever delays the client between departure and the wire. 0 = off.

@@ -160,7 +160,7 @@ describe('occtoClientConfigSchema', () => {
   };
 
   it('applies the defaults', () => {
-    expect(parseOcctoClientConfig(good)).toMatchObject({ timeoutMs: 30_000, minSpacingMs: 1_100 });
+    expect(parseOcctoClientConfig(good)).toMatchObject({ timeoutMs: 30_000, minSpacingMs: 1_000, afterResponseMs: 1_000 });
   });
 
   it.each([

@@ -1,7 +1,7 @@
 // The OCCTO activities against the REAL simulator over mutual TLS, each run in a real activity
 // Context (MockActivityEnvironment) so that the attempt number drives the retry look-ups.
 //
-// Speed: the client spaces requests per company (≥ 1100 ms), so tests rotate over several
+// Speed: the client spaces requests per company (≥ 1 s after the previous response), so tests rotate over several
 // companies and move the simulator's clock instead of waiting for judgements and processing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';

@@ -1,5 +1,5 @@
 // 30 switchings started at once for one company on the dev server: the occto.<company> queue's
-// server-side cap (maxTaskQueueActivitiesPerSecond 0.9) and the client's spacer keep every call at
+// server-side cap (maxTaskQueueActivitiesPerSecond 0.97) and the client's pacing keep every call at
 // least 1 s apart, so the simulator's violation log stays empty while all 30 complete.
 // The simulator runs as its own process, as OCCTO is its own system: arrival times are then
 // measured on an event loop that the busy worker does not share.
@@ -67,7 +67,7 @@ describe('rate limit: 1 request/s per company', () => {
             [COMPANY]: { cert: readFileSync(certs.cert, 'utf8'), key: readFileSync(certs.key, 'utf8'), ca: readFileSync(info.caFile, 'utf8'), ...LOGIN },
           },
         }),
-        ratePerSecond: 0.9,
+        ratePerSecond: 0.97, // the production default (OCCTO_RATE_PER_SECOND)
         maxConcurrent: 2,
       },
     });

@@ -58,14 +58,14 @@ describe('loadWorkerConfig: a valid environment', () => {
     const c = loadWorkerConfig(validEnv());
     expect(c.temporal).toEqual({ address: 'localhost:7233', namespace: 'default' });
     expect(c.companies).toEqual([COMPANY]);
-    expect(c.occtoRatePerSecond).toBe(0.9);
+    expect(c.occtoRatePerSecond).toBe(0.97);
     expect(c.occtoMaxConcurrent).toBe(2);
     expect(c.logLevel).toBe('info');
     expect(c.workflowBundlePath).toBeUndefined();
     expect(c.occto!.endpoint).toBe('https://occto.example.jp/soap');
     expect(c.occto!.sourceIp).toBe('127.0.0.1');
     expect(c.occto!.timeoutMs).toBe(30_000);
-    expect(c.occto!.minSpacingMs).toBe(1_100);
+    expect(c.occto!.minSpacingMs).toBe(1_000);
     expect(Object.keys(c.occto!.companies)).toEqual([COMPANY]);
     const creds = c.occto!.companies[COMPANY]!;
     expect(creds.cert).toBe(pki.clients[COMPANY]!.cert.trim());
@@ -102,7 +102,7 @@ describe('loadWorkerConfig: a valid environment', () => {
 
   it('treats empty numeric variables as unset', () => {
     const c = loadWorkerConfig({ ...validEnv(), OCCTO_TIMEOUT_MS: '', OCCTO_MIN_SPACING_MS: '', OCCTO_RATE_PER_SECOND: '', OCCTO_MAX_CONCURRENT: '' });
-    expect([c.occto!.timeoutMs, c.occto!.minSpacingMs, c.occtoRatePerSecond, c.occtoMaxConcurrent]).toEqual([30_000, 1_100, 0.9, 2]);
+    expect([c.occto!.timeoutMs, c.occto!.minSpacingMs, c.occtoRatePerSecond, c.occtoMaxConcurrent]).toEqual([30_000, 1_000, 0.97, 2]);
   });
 
   it('leaves the CA out when no CA file is given (system trust store)', () => {
