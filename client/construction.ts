@@ -1,6 +1,6 @@
 // Typed client functions for たくそう君 construction applications: start (one workflow per
 // application; street lights fanned out one per lamp), confirm completion, correct, cancel, status.
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { CONSTRUCTION_KIND_LABELS, constructionInputSchema, constructionWorkflowId, type ConstructionInput } from '../domain/construction.js';
 import { violationsFromZodError } from '../domain/errors.js';
@@ -18,7 +18,8 @@ import {
   type ConstructionStatus,
 } from '../workflows/kansai-takusou/construction.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_CONSTRUCTION_KIND, SA_KIND, SA_STAGE } from '../workflows/search-attributes.js';
-import { DecisionRejectedError, InvalidInputError } from './switching-in.js';
+import { InvalidInputError } from './switching-in.js';
+import { decisionError } from './update-errors.js';
 import {
   noticeActionUpdate,
   noticeWatcherWorkflowId,
@@ -97,8 +98,7 @@ async function update<A>(client: Client, workflowId: string, def: UpdateDefiniti
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [arg] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRejectedError(err.cause?.message ?? err.message);
-    throw err;
+    throw decisionError(err, workflowId);
   }
 }
 
@@ -133,7 +133,6 @@ export async function sendNoticeAction(client: Client, company: string, action: 
   try {
     return await client.workflow.getHandle(noticeWatcherWorkflowId(company)).executeUpdate(noticeActionUpdate, { args: [action] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRejectedError(err.cause?.message ?? err.message);
-    throw err;
+    throw decisionError(err, noticeWatcherWorkflowId(company));
   }
 }

@@ -2,7 +2,7 @@
 // (company, operation, point, the caller's reference), status, cancel, re-query, decide. An
 // operation the system does not offer for the category or area is refused here, and again by the
 // workflow, before any call.
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { z } from 'zod';
 import { CATEGORY_LABELS } from '../domain/categories.js';
@@ -31,7 +31,8 @@ import {
   type RequeryRequest,
 } from '../workflows/occto/operations/operation.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_KIND, SA_OPERATION, SA_STAGE, SA_SUPPLY_POINT } from '../workflows/search-attributes.js';
-import { DecisionRejectedError, InvalidInputError } from './switching-in.js';
+import { InvalidInputError } from './switching-in.js';
+import { decisionError } from './update-errors.js';
 
 /** The switching support system has no such function for the category or area (spec §2.5, §5.3). */
 export class OperationNotOfferedError extends Error {
@@ -112,25 +113,24 @@ export function getOperationStatus(client: Client, workflowId: string): Promise<
   return client.workflow.getHandle(workflowId).query(operationStatusQuery);
 }
 
-async function update<R>(run: () => Promise<R>): Promise<R> {
+async function update<R>(workflowId: string, run: () => Promise<R>): Promise<R> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRejectedError(err.cause?.message ?? err.message);
-    throw err;
+    throw decisionError(err, workflowId);
   }
 }
 
 /** 取消 of the application while it is in progress; resolves once OCCTO took the cancellation. */
 export function cancelOcctoApplication(client: Client, workflowId: string, request: CancelRequest): Promise<{ accepted: true; applicationNo: string }> {
-  return update(() => client.workflow.getHandle(workflowId).executeUpdate(cancelApplicationUpdate, { args: [request] }));
+  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(cancelApplicationUpdate, { args: [request] }));
 }
 
 /** Usage query held open: query again, reusing the password while it is valid (else applying again). */
 export function requeryUsage(client: Client, workflowId: string, request: RequeryRequest): Promise<UsageData> {
-  return update(() => client.workflow.getHandle(workflowId).executeUpdate(requeryUsageUpdate, { args: [request] }));
+  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(requeryUsageUpdate, { args: [request] }));
 }
 
 export function decideOperation(client: Client, workflowId: string, decision: OperationDecision): Promise<{ accepted: true; action: 'retry' | 'abandon' }> {
-  return update(() => client.workflow.getHandle(workflowId).executeUpdate(operationDecideUpdate, { args: [decision] }));
+  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(operationDecideUpdate, { args: [decision] }));
 }

@@ -1,9 +1,10 @@
 // Typed client functions for the new-retailer switching: start, decide, cancel, status, list.
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { areaOfSupplyPoint } from '../domain/supply-point.js';
 import { CATEGORY_LABELS } from '../domain/categories.js';
 import { formatViolations, violationsFromZodError, type DomainRuleViolation } from '../domain/errors.js';
+import { decisionError } from './update-errors.js';
 import { switchingInInputSchema, switchingInWorkflowId, type SwitchingInInput } from '../domain/switching-in.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
 import type { switchingInWorkflow } from '../workflows/occto/switching-in.js';
@@ -84,10 +85,7 @@ export async function decideSwitchingIn(client: Client, workflowId: string, deci
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(switchingInDecideUpdate, { args: [decision] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      throw new DecisionRejectedError(err.cause?.message ?? err.message);
-    }
-    throw err;
+    throw decisionError(err, workflowId);
   }
 }
 

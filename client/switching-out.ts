@@ -2,7 +2,7 @@
 // mistaken OK, decide after a business error, status, list — and the relay's customer data for
 // switching roles only (win-back ban, spec Appendix A). The HTTP gateway maps API-key roles onto
 // `role`; this library refuses any other role before asking the workflow.
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { CATEGORY_LABELS } from '../domain/categories.js';
 import { violationsFromZodError } from '../domain/errors.js';
@@ -33,7 +33,8 @@ import {
   type SwitchingOutStatus,
 } from '../workflows/occto/switching-out.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_OPERATION, SA_RELAY_NO, SA_STAGE, SA_SUPPLY_POINT } from '../workflows/search-attributes.js';
-import { DecisionRejectedError, InvalidInputError } from './switching-in.js';
+import { InvalidInputError } from './switching-in.js';
+import { decisionError } from './update-errors.js';
 
 /** The caller's role may not see relay data (only switching roles may: win-back ban). */
 export class RoleNotPermittedError extends Error {
@@ -82,28 +83,27 @@ export async function startSwitchingOut(client: Client, raw: unknown): Promise<S
   }
 }
 
-async function update<R>(run: () => Promise<R>): Promise<R> {
+async function update<R>(workflowId: string, run: () => Promise<R>): Promise<R> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRejectedError(err.cause?.message ?? err.message);
-    throw err;
+    throw decisionError(err, workflowId);
   }
 }
 
 /** A person's 判断: OK, or NG with one or more distinct 判断NG理由 1–9. Refused once a judgement is fixed. */
 export function judgeSwitchingOut(client: Client, workflowId: string, decision: JudgeDecision): Promise<JudgeAccepted> {
-  return update(() => client.workflow.getHandle(workflowId).executeUpdate(judgeUpdate, { args: [decision] }));
+  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(judgeUpdate, { args: [decision] }));
 }
 
 /** After an OK was registered: it was a mistake. Returns what a person must do now. */
 export function reportMistakenOk(client: Client, workflowId: string, report: MistakenOkReport): Promise<MistakenOkAccepted> {
-  return update(() => client.workflow.getHandle(workflowId).executeUpdate(reportMistakenOkUpdate, { args: [report] }));
+  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(reportMistakenOkUpdate, { args: [report] }));
 }
 
 /** A person's answer after a business error: retry or abandon. */
 export function decideSwitchingOut(client: Client, workflowId: string, decision: SwitchingOutDecision): Promise<SwitchingOutDecisionAccepted> {
-  return update(() => client.workflow.getHandle(workflowId).executeUpdate(switchingOutDecideUpdate, { args: [decision] }));
+  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(switchingOutDecideUpdate, { args: [decision] }));
 }
 
 /** Stage, judgement and application: no customer data (any role that may know the switching exists). */
