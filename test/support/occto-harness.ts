@@ -12,6 +12,8 @@ import { createWorkerSet, type WorkerSet } from '../../worker/workers.js';
 import type { CodecKeys } from '../../worker/payload-codec.js';
 import { TEST_CODEC_KEYS } from './temporal-env.js';
 import { parseOcctoClientConfig } from '../../activities/occto/config.js';
+import type { StatusTrackingConfig } from '../../activities/fleet/fleet.js';
+import type { AutoJudgeRule } from '../../domain/switching-out.js';
 
 export const COMPANY = '12346';
 export const LOGIN = { loginId: 'api12346', password: 'test-password-12346' };
@@ -23,10 +25,31 @@ export interface OcctoHarness {
   client: Client;
   codecKeys: CodecKeys;
   logger: pino.Logger;
-  startWorkers(o?: { ratePerSecond?: number; minSpacingMs?: number; timeoutMs?: number; followTemporalClock?: boolean; maxCachedWorkflows?: number; maxConcurrent?: number }): Promise<WorkerSet>;
+  startWorkers(o?: StartWorkersOptions): Promise<WorkerSet>;
   close(): Promise<void>;
 }
 
+
+export interface StartWorkersOptions {
+  ratePerSecond?: number;
+  minSpacingMs?: number;
+  /** The client's response-based pacing (default 1000 ms, the production rule); 0 = off for fast tests. */
+  afterResponseMs?: number;
+  timeoutMs?: number;
+  followTemporalClock?: boolean;
+  maxCachedWorkflows?: number;
+  maxConcurrent?: number;
+  /**
+   * How the fleet activity answers subscriptions to the batched status poller. Default 'own' with
+   * 10 minutes: workflows poll on their own, as before batched tracking (the switching-in tests
+   * check per-point calls); tests of the poller pass 'batched'.
+   */
+  statusTracking?: StatusTrackingConfig;
+  /** Serve the customer-records queue from this JSON file (current-retailer switching). */
+  customerRecordsFile?: string;
+  autoJudge?: AutoJudgeRule;
+  only?: { workflows?: boolean; occto?: boolean; takusou?: boolean; notify?: boolean; customerRecords?: boolean };
+}
 
 export async function createOcctoHarness(
   env: TestWorkflowEnvironment,
@@ -60,6 +83,7 @@ export async function createOcctoHarness(
             sourceIp: '127.0.0.1',
             timeoutMs: o.timeoutMs ?? 5_000,
             minSpacingMs: o.minSpacingMs ?? 1_100,
+            ...(o.afterResponseMs !== undefined ? { afterResponseMs: o.afterResponseMs } : {}),
             companies: { [COMPANY]: { ...pki.clients[COMPANY]!, ca: pki.ca.cert, ...LOGIN } },
           }),
           ratePerSecond: o.ratePerSecond ?? 0.9,
@@ -70,6 +94,11 @@ export async function createOcctoHarness(
         workflows: { workflowBundle: { codePath: workflowBundlePath } },
         activityInterceptors: o.followTemporalClock === false ? [] : [followTemporalClock(sim)],
         workflowWorkerOptions: o.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: o.maxCachedWorkflows },
+        // Fleet activities (status-poller subscriptions, maintenance announcements) use the env's client.
+        temporalClient: env.client,
+        statusTracking: o.statusTracking ?? { mode: 'own', intervalMs: 10 * 60_000 },
+        ...(o.customerRecordsFile ? { customerRecords: { filePath: o.customerRecordsFile, autoJudge: o.autoJudge } } : {}),
+        ...(o.only ? { only: o.only } : {}),
       });
       sets.push(set);
       return set;
@@ -107,4 +136,26 @@ export function switchingInput(nowMs: number, supplyPointId: string, extra: Reco
     options: { pollInterval: '30 minutes' },
     ...extra,
   };
+}
+
+/**
+ * Skips `duration` of Temporal time on the time-skipping server, repairing a leaked time-skipping
+ * lock on the way. The bundled Java test server (@temporalio/testing 1.24.0) sometimes keeps one
+ * lock after a workflow that handled an accepted Update completes; every later skip then runs in
+ * real time. A skip that has not happened after `patienceMs` of real time (activities due run in
+ * milliseconds here) gets one lock released. Never wait in result() on a running workflow in these
+ * tests: poll the status and skip time with this instead.
+ */
+export async function skipTime(env: TestWorkflowEnvironment, duration: string | number, patienceMs = 3_000): Promise<void> {
+  let done = false;
+  const sleeping = env.sleep(duration).then(() => {
+    done = true;
+  });
+  // One lock per leak: release one at a time, each after another patience period without progress.
+  for (let released = 0; ; released++) {
+    await Promise.race([sleeping, new Promise((r) => setTimeout(r, patienceMs))]);
+    if (done) return;
+    if (released >= 20) throw new Error(`skipTime(${duration}): time does not advance even after releasing ${released} time-skipping locks`);
+    await env.connection.testService!.unlockTimeSkipping({});
+  }
 }

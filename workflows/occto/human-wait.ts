@@ -2,7 +2,7 @@
 // reminders). Reminders until the deadline; then either give up (the caller decides what that
 // means) or escalate and keep waiting, escalating again at a cadence — used where no rule may
 // decide in the person's place (a customer's switch).
-import { condition } from '@temporalio/workflow';
+import { waitUntil } from './timed-wait.js';
 
 export interface HumanWait {
   /** Epoch ms. */
@@ -20,13 +20,13 @@ export async function waitForPerson(answered: () => boolean, w: HumanWait): Prom
     const now = Date.now();
     if (now < w.dueAt) {
       const until = Math.min(w.dueAt, now + w.reminderInterval);
-      if (await condition(answered, until - now)) return true;
+      if (await waitUntil(answered, until - now)) return true;
       if (Date.now() < w.dueAt) await w.remind();
       continue;
     }
     if (answered()) return true;
     await w.escalate();
     if (w.escalationInterval === undefined) return false;
-    if (await condition(answered, w.escalationInterval)) return true;
+    if (await waitUntil(answered, w.escalationInterval)) return true;
   }
 }

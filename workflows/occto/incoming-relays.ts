@@ -9,7 +9,6 @@ import {
   ApplicationFailure,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
-  condition,
   continueAsNew,
   log,
   proxyActivities,
@@ -30,6 +29,7 @@ import { incomingRelaySchema, switchingOutWorkflowId, type SwitchingOutOptionsIn
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_KIND, SA_OPERATION, SA_RELAY_NO, SA_STAGE, SA_SUPPLY_POINT } from '../search-attributes.js';
 import { MaintenanceGuard } from '../shared/maintenance-guard.js';
+import { waitUntil } from './timed-wait.js';
 import {
   inboxSweepInputSchema,
   inboxWatcherInputSchema,
@@ -186,7 +186,7 @@ export async function occtoInboxWatcherWorkflow(raw: InboxWatcherInput): Promise
     // Woken late (worker down): one catch-up sweep now, then back on the grid.
     if (target < Date.now()) target = Date.now();
     status.nextSweepAt = new Date(target).toISOString();
-    const forced = await condition(() => sweepRequested, Math.max(target - Date.now(), 1));
+    const forced = await waitUntil(() => sweepRequested, Math.max(target - Date.now(), 1));
     sweepRequested = false;
     if (!forced) lastScheduledAt = target;
     status.lastSweep = await sweepInbox({

@@ -20,6 +20,7 @@ import { formatViolations, violationsFromZodError } from '../../domain/errors.js
 import { OCCTO_DEFAULT_MAINTENANCE, type AdHocWindow } from '../../domain/maintenance.js';
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
 import { MaintenanceGuard } from '../shared/maintenance-guard.js';
+import { waitUntil } from './timed-wait.js';
 import {
   BATCH_MAX,
   pollerMaintenanceSignal,
@@ -264,7 +265,7 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
     const interval = effectiveInterval();
     const due = lastPollAt + interval;
     if (Date.now() < due) {
-      await condition(() => effectiveInterval() < interval || (apps.size === 0 && relays.size === 0), due - Date.now());
+      await waitUntil(() => effectiveInterval() < interval || (apps.size === 0 && relays.size === 0), due - Date.now());
       if (Date.now() < lastPollAt + effectiveInterval() || (apps.size === 0 && relays.size === 0)) continue;
     }
     lastPollAt = Date.now();

@@ -2,7 +2,8 @@
 // activity: signalWithStart, no external call), then wait for its signals. Quiet for too long →
 // subscribe again (which restarts a vanished poller). Poll on our own ONLY when there is no poller:
 // tracking mode 'own' (option or worker configuration), or subscribing failed.
-import { condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { waitUntil } from './timed-wait.js';
 import type { ApplicationKind, ProcessingStatus, RelayResult } from '../../activities/occto/contract.js';
 import type { FleetActivities, StatusTrackingGrant } from '../../activities/fleet/fleet.js';
 import type { Category } from '../../domain/categories.js';
@@ -123,7 +124,7 @@ export class StatusTracker {
       let quiet = base;
       while (grant?.mode === 'batched') {
         const before = this.heard;
-        const heard = await condition(() => this.heard !== before, quiet);
+        const heard = await waitUntil(() => this.heard !== before, quiet);
         const done = consume(w.latest());
         if (done) return done;
         if (heard) {

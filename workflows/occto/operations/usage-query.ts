@@ -10,6 +10,7 @@ import { jstDate } from '../../../domain/jst.js';
 import { usageQueryInputSchema, type UsageQueryInput } from '../../../domain/occto-operation-inputs.js';
 import { failureType } from '../../shared/maintenance-guard.js';
 import { StatusTracker } from '../status-tracking.js';
+import { waitUntil } from '../timed-wait.js';
 import { Abandoned, operationKit, parseOperationInput } from './operation-kit.js';
 import { OPERATION_TERMINAL, cancelApplicationUpdate, requeryUsageUpdate, type UsageQueryResult } from './operation.defs.js';
 
@@ -168,7 +169,7 @@ export async function occtoUsageQueryWorkflow(raw: UsageQueryInput): Promise<Usa
       const holdEnd = Date.now() + options.holdForRequery;
       kit.setStage('HOLDING');
       while (Date.now() < holdEnd) {
-        if (!(await condition(() => requested > served, holdEnd - Date.now()))) break;
+        if (!(await waitUntil(() => requested > served, holdEnd - Date.now()))) break;
         const target = requested;
         const again = await query();
         if ('outcome' in again) return await end(again);
