@@ -2,7 +2,8 @@
 // the project's worker set (workflows, occto.<company>, notify queues) against a Temporal test
 // environment, and a client with the same payload encryption.
 import { inject } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { createDataConverter } from '../../worker/data-converter.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { followTemporalClock } from './follow-temporal-clock.js';
@@ -23,6 +24,12 @@ export interface OcctoHarness {
   sim: OcctoSimulator;
   pki: DevPki;
   client: Client;
+  /**
+   * A client that never touches the time-skipping lock: read the result of a workflow that has
+   * already ENDED with it. (The time-skipping client's result() unlocks time while it waits, and with
+   * nothing else scheduled the Java test server then jumps to its 10-year run-timeout timers.)
+   */
+  plainClient: Client;
   codecKeys: CodecKeys;
   logger: pino.Logger;
   startWorkers(o?: StartWorkersOptions): Promise<WorkerSet>;
@@ -65,11 +72,13 @@ export async function createOcctoHarness(
   const codecKeys = TEST_CODEC_KEYS;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const sets: WorkerSet[] = [];
+  const plainClient = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: createDataConverter(codecKeys) });
   return {
     env,
     sim,
     pki,
     client: env.client,
+    plainClient,
     codecKeys,
     logger,
     async startWorkers(o = {}) {

@@ -110,7 +110,7 @@ async function relayArrives(point: string, options: SwitchingOutOptionsInput = F
   });
   // The sweep needs no timer: wait in real time, then read its (already final) result.
   for (let i = 0; i < 200 && (await sweepHandle.describe()).status.name === 'RUNNING'; i++) await delay(100);
-  const sweep = (await sweepHandle.result()) as InboxSweepResult;
+  const sweep = (await h.plainClient.workflow.getHandle(sweepHandle.workflowId).result()) as InboxSweepResult;
   const workflowId = switchingOutWorkflowId(COMPANY, relay.haishiToritsugiNo);
   expect(sweep.startedWorkflowIds).toContain(workflowId);
   return { relayNo: relay.haishiToritsugiNo, workflowId, handle: client.workflow.getHandle(workflowId) };
@@ -136,7 +136,7 @@ const TERMINAL: SwitchingOutStage[] = ['COMPLETED', 'COMPLETED_NG', 'CANCELLED_B
 /** The workflow's result once it has ended. */
 async function outcome(workflowId: string, step = '10 minutes'): Promise<SwitchingOutResult> {
   await waitFor(workflowId, (s) => TERMINAL.includes(s.stage), step);
-  return (await client.workflow.getHandle(workflowId).result()) as SwitchingOutResult;
+  return (await h.plainClient.workflow.getHandle(workflowId).result()) as SwitchingOutResult;
 }
 
 const incoming = (relayNo: string) => h.sim.state().incomingRelays.find((r) => r.haishiToritsugiNo === relayNo)!;
