@@ -41,6 +41,16 @@ export const incomingRelaySchema = z
   })
   .strict();
 
+/** A list of 判断NG理由 (1–9, distinct, at least one), checked field by field so every problem shows at once. */
+const ngReasonList = (field: string) =>
+  z
+    .array(z.unknown(), { error: `${field} must be a list of 判断NG理由 numbers 1–9` })
+    .superRefine((r, ctx) => {
+      const problem = ngReasonsProblem(r);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${field} ${problem}` });
+    })
+    .transform((r) => r as number[]);
+
 /** A clear case the business lets a rule judge; everything else goes to a person. */
 export const autoJudgeRuleSchema = z
   .object({
@@ -48,18 +58,12 @@ export const autoJudgeRuleSchema = z
     okWhenMatch: z.boolean({ error: 'autoJudge.okWhenMatch must be true or false' }).default(false),
     /** No record of the point → NG without a person. */
     ngWhenNotFound: z.boolean({ error: 'autoJudge.ngWhenNotFound must be true or false' }).default(false),
-    ngReasonsWhenNotFound: z.array(z.number()).default([1]),
+    ngReasonsWhenNotFound: ngReasonList('ngReasonsWhenNotFound').default([1]),
     /** The point's contract with us is not active → NG without a person. */
     ngWhenNotActive: z.boolean({ error: 'autoJudge.ngWhenNotActive must be true or false' }).default(false),
-    ngReasonsWhenNotActive: z.array(z.number()).default([1]),
+    ngReasonsWhenNotActive: ngReasonList('ngReasonsWhenNotActive').default([1]),
   })
-  .strict()
-  .superRefine((r, ctx) => {
-    for (const key of ['ngReasonsWhenNotFound', 'ngReasonsWhenNotActive'] as const) {
-      const problem = ngReasonsProblem(r[key]);
-      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: `${key} ${problem}` });
-    }
-  });
+  .strict();
 export type AutoJudgeRule = z.output<typeof autoJudgeRuleSchema>;
 export type AutoJudgeRuleInput = z.input<typeof autoJudgeRuleSchema>;
 
