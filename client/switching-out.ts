@@ -61,7 +61,7 @@ export async function startSwitchingOut(client: Client, raw: unknown): Promise<S
       taskQueue: WORKFLOWS_TASK_QUEUE,
       workflowId,
       args: [raw as SwitchingOutInput],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SA_KIND, value: SWITCHING_OUT_KIND },
         { key: SA_OPERATION, value: 'SWITCHING_OUT' },

@@ -138,7 +138,7 @@ describe('inbox on the time-skipping server (OCCTO simulator)', () => {
     expect(inboxCalls().length).toBe(before + 2);
   });
 
-  it('a relay seen by many sweeps (at once, one after the other, after its workflow ended) starts exactly one switching-out workflow', async () => {
+  it('a relay seen by many sweeps (at once, one after the other) starts exactly one switching-out workflow; a terminated one is replaced', async () => {
     // A business day morning, so unforced sweeps run.
     let day = addDays(jstDate(await env.currentTimeMs()), 1);
     while (!isBusinessDay(day)) day = addDays(day, 1);
@@ -167,13 +167,20 @@ describe('inbox on the time-skipping server (OCCTO simulator)', () => {
       await delay(100);
     }
     expect((await getSwitchingOutStatus(client, workflowId)).stage).toBe('AWAITING_JUDGEMENT');
-    // The workflow ends (here: terminated); a sweep that still sees the relay starts nothing (REJECT_DUPLICATE).
+    // The workflow is terminated while the relay still awaits our judgement: the next sweep starts
+    // a new run (ALLOW_DUPLICATE_FAILED_ONLY: a relay is never left without a workflow) — and the
+    // sweep after that, with the new run going, starts nothing.
+    const firstRun = (await client.workflow.getHandle(workflowId).describe()).runId;
     await client.workflow.getHandle(workflowId).terminate('test');
     const d = await sweep(input, `test-dup-d-${relay.haishiToritsugiNo}`);
-    expect(d.startedWorkflowIds).not.toContain(workflowId);
-    expect(d.categories[0]!.alreadyStarted).toBeGreaterThanOrEqual(1);
+    expect(d.startedWorkflowIds).toContain(workflowId);
+    const secondRun = (await client.workflow.getHandle(workflowId).describe()).runId;
+    expect(secondRun).not.toBe(firstRun);
+    const e = await sweep(input, `test-dup-e-${relay.haishiToritsugiNo}`);
+    expect(e.startedWorkflowIds).not.toContain(workflowId);
+    expect(e.categories[0]!.alreadyStarted).toBeGreaterThanOrEqual(1);
     // No customer data in the sweep results.
-    expect(JSON.stringify([a, b, c, d])).not.toMatch(/試験|シケン/);
+    expect(JSON.stringify([a, b, c, d, e])).not.toMatch(/試験|シケン/);
   });
 });
 

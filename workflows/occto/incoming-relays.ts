@@ -1,7 +1,9 @@
 // The current retailer's inbox (spec §5.2: look for incoming 廃止取次 at least hourly in business
 // hours). A sweep fetches the relays still awaiting our judgement and starts ONE switching-out
-// workflow per relay, ID switching-out/<company>/<relayNo>: REJECT_DUPLICATE makes a relay seen by
-// many sweeps start exactly one workflow, ever; ABANDON lets it outlive the sweep.
+// workflow per relay, ID switching-out/<company>/<relayNo>: ALLOW_DUPLICATE_FAILED_ONLY makes a relay
+// seen by many sweeps start exactly one workflow while it runs or once it completed — and a new one
+// only if the last was terminated, failed or timed out, so a relay still awaiting our judgement is
+// never left without a workflow (it would silently miss its judgement); ABANDON lets it outlive the sweep.
 //   occtoInboxSweepWorkflow   — one sweep, started by a Schedule (client/occto-inbox.ts);
 //   occtoInboxWatcherWorkflow — the long-running alternative: sleeps to each sweep instant of the
 //                               JST business calendar and continues-as-new.
@@ -110,7 +112,7 @@ async function sweepInbox(spec: SweepSpec): Promise<InboxSweepResult> {
             workflowId,
             args: [{ company, relay, ...(spec.switchingOut ? { options: spec.switchingOut } : {}) }],
             parentClosePolicy: ParentClosePolicy.ABANDON,
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
             typedSearchAttributes: [
               { key: SA_KIND, value: SWITCHING_OUT_KIND },
               { key: SA_OPERATION, value: 'SWITCHING_OUT' },
