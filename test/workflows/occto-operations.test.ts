@@ -16,6 +16,7 @@ import { CATEGORIES, type Category } from '../../domain/categories.js';
 import { WORKFLOWS_TASK_QUEUE } from '../../domain/task-queues.js';
 import { OPERATION_TERMINAL, type OperationStatus } from '../../workflows/occto/operations/operation.defs.js';
 import type { WorkerSet } from '../../worker/workers.js';
+import { recordReplayFixture } from '../support/replay-fixtures.js';
 
 let env: TestWorkflowEnvironment;
 let h: OcctoHarness;
@@ -123,6 +124,8 @@ describe('other OCCTO operations with batched status tracking (time-skipping ser
     expect(statuses.map((s) => s.stage)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
     expect(statuses[3]!.label).toBe('発電者情報変更');
     expect(statuses[4]!.passwordValidUntil).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await recordReplayFixture('occto-application-batched', started[1]!.handle);
+    await recordReplayFixture('occto-usage-query-batched', started[4]!.handle);
 
     const ops = (point: string) => h.sim.calls().filter((c) => c.supplyPointId === point).map((c) => c.operation);
     expect(ops(points.reconnection)).toEqual(['reconnect']);
@@ -154,6 +157,7 @@ describe('other OCCTO operations with batched status tracking (time-skipping ser
     expect(accepted.accepted).toBe(true);
     const [status] = await settle([workflowId]);
     expect(status!.stage).toBe('CANCELLED');
+    await recordReplayFixture('occto-application-cancelled', client.workflow.getHandle(workflowId));
     expect(status!.cancellation).toMatchObject({ requestedBy: 'operator1', reason: 'customer withdrew' });
     const app = h.sim.state().applications.find((a) => a.supplyPointId === point && !a.simulated)!;
     expect(app.cancelledAtMs).toBeDefined();

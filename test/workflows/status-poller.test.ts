@@ -12,6 +12,7 @@ import { getSwitchingInStatus, startSwitchingIn } from '../../client/switching-i
 import type { SwitchingInStatus } from '../../workflows/occto/switching-in.defs.js';
 import { statusPollerStatusQuery, statusPollerWorkflowId } from '../../workflows/occto/status-poller.defs.js';
 import type { Category } from '../../domain/categories.js';
+import { recordReplayFixture } from '../support/replay-fixtures.js';
 
 const INTERVAL = 10 * 60_000;
 const FAST: StartWorkersOptions = { minSpacingMs: 50, afterResponseMs: 0, ratePerSecond: 20 };
@@ -69,6 +70,7 @@ describe('batched status poller (time-skipping server, OCCTO simulator)', () => 
       const pending = await startSwitchingIn(client, await inputFor(pendingPoint, 'LV'));
       const [okDone] = await until([ok.workflowId], (s) => TERMINAL.includes(s.stage));
       expect(okDone!.stage).toBe('COMPLETED');
+      await recordReplayFixture('switching-in-batched-tracking', ok.handle);
       await skipTime(env, 3 * INTERVAL); // more cycles with only the unchanged subscriber left
 
       const poller = client.workflow.getHandle(statusPollerWorkflowId(COMPANY, 'LV'));

@@ -11,6 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../support/temporal-env.js';
 import { COMPANY, createOcctoHarness, skipTime, supplyPoint, type OcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
 import type { WorkerSet } from '../../worker/workers.js';
+import { recordReplayFixture } from '../support/replay-fixtures.js';
 import { SIMULATED_NEW_RETAILER } from '../../simulators/occto/server.js';
 import { DecisionRejectedError } from '../../client/switching-in.js';
 import {
@@ -195,6 +196,7 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       // Status came from the batched poller (IF_x11110), not from per-workflow IF_x10720 calls.
       expect(callsOn(point).filter((c) => c.operation === 'switchingStopStatus')).toHaveLength(0);
       expect(status.events.map((e) => e.event).join('\n')).toMatch(/status tracked by the batched poller occto-status\/12346\/LV/);
+      await recordReplayFixture('switching-out-person-ok', handle);
       const history = JSON.stringify((await handle.fetchHistory()).events);
       for (const pii of PII) expect(history).not.toContain(pii); // payloads are encrypted
     }
@@ -288,6 +290,7 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       expect(status.mistakenOk).toMatchObject({ reportedBy: 'approver1' });
       expect(status.processingStage).toBe('09');
       expect(incoming(relayNo).jokyoCode).toBe('06');
+      await recordReplayFixture('switching-out-mistaken-ok', client.workflow.getHandle(workflowId));
     }
   });
 
