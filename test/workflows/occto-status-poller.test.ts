@@ -1,8 +1,8 @@
 // Batched OCCTO status tracking on the time-skipping test server, against the real OCCTO
 // simulator: one poller per company and category reads every subscribed relay (IS_20210) and
 // application (IF_11110) in batches of ≤ 200 and signals only the workflows whose status changed;
-// without subscriptions it makes no call; its subscriptions survive continue-as-new; with tracking
-// mode 'own' the workflows poll single records themselves.
+// without subscriptions it makes no call; its subscriptions survive continue-as-new. (A vanished
+// poller and own polling: status-poller.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -257,60 +257,6 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
       expect(callsSince(mark, RELAY_STATUS, SWITCHING_START_STATUS).filter((c) => c.supplyPointId === point)).toEqual([]);
       expect(cycles(callsSince(mark, RELAY_STATUS, APPLICATION_BATCH)).length).toBeGreaterThanOrEqual(5);
       await settleAndTerminate(POLLER_ID);
-    });
-  });
-
-  it('a vanished poller is started again by its subscriber, which still completes without polling on its own', async () => {
-    const w = await h.startWorkers({ ...FAST, statusTracking: { mode: 'batched', intervalMs: INTERVAL_MS } });
-    await w.runUntil(async () => {
-      const mark = lastSeq();
-      const point = supplyPoint('100');
-      const t0 = await env.currentTimeMs();
-      const started = await startSwitchingIn(client, switchingInput(t0, point, { options: { pollInterval: '10 minutes' } }));
-      const poller = client.workflow.getHandle(POLLER_ID);
-      const first = await eventually(async () => {
-        const d = await poller.describe();
-        return d.status.name === 'RUNNING' ? d.runId : undefined;
-      }, 'the poller started by the subscription');
-      // One cycle (PENDING told), then the poller is gone (an operator terminated it).
-      await env.sleep(INTERVAL_MS + 2 * 60_000);
-      expect(await signalsIn(started.handle, 'relayResultChanged')).toHaveLength(1);
-      await settleAndTerminate(POLLER_ID);
-
-      const result = await started.handle.result();
-      expect(result.outcome).toBe('COMPLETED');
-      const d = await poller.describe();
-      expect(d.runId).not.toBe(first);
-      expect(d.status.name).toBe('RUNNING');
-      const s = await getSwitchingInStatus(client, started.workflowId);
-      expect(s.events.filter((e) => e.event.startsWith('status tracked by the batched poller'))).toHaveLength(2);
-      // The restarted poller knew what had been told (re-subscription with the known status): OK, 05, 06 only.
-      expect(await signalsIn(started.handle, 'relayResultChanged')).toHaveLength(2);
-      expect(await signalsIn(started.handle, 'processingStatusChanged')).toHaveLength(2);
-      expect(callsSince(mark, RELAY_STATUS, SWITCHING_START_STATUS).filter((c) => c.supplyPointId === point)).toEqual([]);
-      await settleAndTerminate(POLLER_ID);
-    });
-  });
-
-  it("polls single records on its own without a poller (tracking mode 'own'): no batch call", async () => {
-    const w = await h.startWorkers({ ...FAST, statusTracking: { mode: 'own', intervalMs: INTERVAL_MS } });
-    await w.runUntil(async () => {
-      const mark = lastSeq();
-      const point = supplyPoint('100');
-      const started = await startSwitchingIn(client, switchingInput(await env.currentTimeMs(), point, { options: { pollInterval: '10 minutes' } }));
-      const result = await started.handle.result();
-      expect(result.outcome).toBe('COMPLETED');
-      const s = await getSwitchingInStatus(client, started.workflowId);
-      expect(s.events.map((e) => e.event).join('\n')).toContain('status tracking configured as own polling');
-      expect(callsSince(mark, APPLICATION_BATCH)).toHaveLength(0);
-      const relayPolls = callsSince(mark, RELAY_STATUS);
-      const startPolls = callsSince(mark, SWITCHING_START_STATUS);
-      // Judged after 25 min, polled every 10: ≥ 3 polls of the relay; 06 after 25 more: ≥ 3 of the application.
-      expect(relayPolls.length).toBeGreaterThanOrEqual(3);
-      expect(startPolls.length).toBeGreaterThanOrEqual(3);
-      expect([...relayPolls, ...startPolls].every((c) => c.supplyPointId === point)).toBe(true);
-      // The poller, terminated by the previous test, was not started again.
-      expect((await client.workflow.getHandle(POLLER_ID).describe()).status.name).toBe('TERMINATED');
     });
   });
 });
