@@ -70,6 +70,9 @@ describe('rate limit: 1 request/s per company', () => {
         ratePerSecond: 0.97, // the production default (OCCTO_RATE_PER_SECOND)
         maxConcurrent: 2,
       },
+      // Every switching polls on its own here: the most calls per switching, the hardest test of the cap.
+      temporalClient: env.client,
+      statusTracking: { mode: 'own', intervalMs: 5_000 },
     });
     await w.runUntil(async () => {
       const t0 = Date.now();
