@@ -37,16 +37,8 @@ import { formatViolations, violationsFromZodError } from '../../domain/errors.js
 import { isoDateSchema, jstDate } from '../../domain/jst.js';
 import { KANSAI_TD_DEFAULT_MAINTENANCE } from '../../domain/maintenance.js';
 import { NOTIFY_TASK_QUEUE, takusouTaskQueue } from '../../domain/task-queues.js';
-import {
-  SA_APPLICATION_NO,
-  SA_AREA,
-  SA_AWAITING_HUMAN,
-  SA_COMPANY,
-  SA_CONSTRUCTION_KIND,
-  SA_DECISION_DUE,
-  SA_KIND,
-  SA_STAGE,
-} from '../search-attributes.js';
+import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_CONSTRUCTION_KIND, SA_KIND } from '../search-attributes.js';
+import { publishStage } from '../shared/stage-attributes.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
 import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
 import { ApplicationSpacing } from './application-spacing.js';
@@ -172,11 +164,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
   const setStage = (stage: ConstructionStage, dueAt?: string) => {
     state.stage = stage;
     state.awaitingHuman = stage === 'AWAITING_DECISION' || stage === 'AWAITING_COMPLETION';
-    upsertSearchAttributes([
-      { key: SA_STAGE, value: stage },
-      { key: SA_AWAITING_HUMAN, value: state.awaitingHuman },
-      { key: SA_DECISION_DUE, value: state.awaitingHuman && dueAt ? new Date(dueAt) : null },
-    ]);
+    publishStage(stage, state.awaitingHuman, dueAt);
     setCurrentDetails(describe());
   };
   upsertSearchAttributes([

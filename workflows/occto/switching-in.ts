@@ -39,7 +39,8 @@ import {
   type SwitchingInParsed,
 } from '../../domain/switching-in.js';
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
-import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_STAGE, SA_SUPPLY_POINT } from '../search-attributes.js';
+import { SA_AREA, SA_COMPANY, SA_KIND, SA_SUPPLY_POINT } from '../search-attributes.js';
+import { publishStage } from '../shared/stage-attributes.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
 import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
 import { StatusTracker } from './status-tracking.js';
@@ -121,11 +122,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
   const record = eventRecorder(state.events, EVENTS_KEPT, () => state.stage);
   const setStage = (stage: SwitchingInStage) => {
     state.stage = stage;
-    upsertSearchAttributes([
-      { key: SA_STAGE, value: stage },
-      { key: SA_AWAITING_HUMAN, value: stage === 'AWAITING_DECISION' },
-      { key: SA_DECISION_DUE, value: state.decision && stage === 'AWAITING_DECISION' ? new Date(state.decision.dueAt) : null },
-    ]);
+    publishStage(stage, stage === 'AWAITING_DECISION', state.decision?.dueAt);
     setCurrentDetails(describe());
   };
   const describe = () =>

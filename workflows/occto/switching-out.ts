@@ -39,18 +39,8 @@ import {
   type SwitchingOutInput,
 } from '../../domain/switching-out.js';
 import { CUSTOMER_RECORDS_TASK_QUEUE, NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
-import {
-  SA_APPLICATION_NO,
-  SA_AREA,
-  SA_AWAITING_HUMAN,
-  SA_COMPANY,
-  SA_DECISION_DUE,
-  SA_KIND,
-  SA_OPERATION,
-  SA_RELAY_NO,
-  SA_STAGE,
-  SA_SUPPLY_POINT,
-} from '../search-attributes.js';
+import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_KIND, SA_OPERATION, SA_RELAY_NO, SA_SUPPLY_POINT } from '../search-attributes.js';
+import { publishStage } from '../shared/stage-attributes.js';
 import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
 import { waitForPerson } from './human-wait.js';
@@ -171,11 +161,7 @@ export async function switchingOutWorkflow(rawInput: SwitchingOutInput): Promise
   const setStage = (stage: SwitchingOutStage, dueAt?: string) => {
     state.stage = stage;
     state.awaitingHuman = stage === 'AWAITING_JUDGEMENT' || stage === 'AWAITING_DECISION';
-    upsertSearchAttributes([
-      { key: SA_STAGE, value: stage },
-      { key: SA_AWAITING_HUMAN, value: state.awaitingHuman },
-      { key: SA_DECISION_DUE, value: state.awaitingHuman && dueAt ? new Date(dueAt) : null },
-    ]);
+    publishStage(stage, state.awaitingHuman, dueAt);
     setCurrentDetails(describe());
   };
   upsertSearchAttributes([

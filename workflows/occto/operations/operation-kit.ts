@@ -23,7 +23,8 @@ import { operationRefusal } from '../../../domain/occto-operation-inputs.js';
 import { operationLabel, type OcctoOperation } from '../../../domain/occto-operations.js';
 import { areaOfSupplyPoint } from '../../../domain/supply-point.js';
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../../domain/task-queues.js';
-import { SA_APPLICATION_NO, SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_OPERATION, SA_STAGE, SA_SUPPLY_POINT } from '../../search-attributes.js';
+import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_KIND, SA_OPERATION, SA_SUPPLY_POINT } from '../../search-attributes.js';
+import { publishStage } from '../../shared/stage-attributes.js';
 import { eventRecorder, maintenanceNotes } from '../../shared/journal.js';
 import { MaintenanceGuard, failureType } from '../../shared/maintenance-guard.js';
 import { maintenanceAnnouncedSignal } from '../switching-in.defs.js';
@@ -111,11 +112,7 @@ export function operationKit(k: KitInput) {
   const setStage = (stage: OperationStage) => {
     state.stage = stage;
     state.awaitingHuman = stage === 'AWAITING_DECISION';
-    upsertSearchAttributes([
-      { key: SA_STAGE, value: stage },
-      { key: SA_AWAITING_HUMAN, value: state.awaitingHuman },
-      { key: SA_DECISION_DUE, value: state.awaitingHuman && state.decision ? new Date(state.decision.dueAt) : null },
-    ]);
+    publishStage(stage, state.awaitingHuman, state.decision?.dueAt);
     setCurrentDetails(describe());
   };
   const setApplicationNo = (no: string) => {
