@@ -53,7 +53,8 @@ const num = (name: string, dflt: number, rule: (n: number) => boolean, ruleText:
       return n;
     });
 
-const envSchema = z.object({
+/** Every plain variable the worker reads (secrets and PEMs also come as *_FILE; see below). */
+export const workerEnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   DENKI_COMPANIES: z
@@ -141,7 +142,7 @@ export function loadCodecKeys(env: Env = process.env): CodecKeys {
 /** Reads and checks everything, then reports every problem at once (never a secret's value). */
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems: string[] = [];
-  const parsed = envSchema.safeParse(env);
+  const parsed = workerEnvSchema.safeParse(env);
   if (!parsed.success) {
     problems.push(...parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)));
   }
