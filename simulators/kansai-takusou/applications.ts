@@ -512,6 +512,22 @@ export class ApplicationStore {
     this.seedWeb();
   }
 
+  /** What a restarted simulator needs to go on (its state file): applications and the numbering. */
+  saved(): { applications: SimApplication[]; counter: number; fileCounter: number } {
+    return { applications: this.apps.filter((a) => a.channel === 'api'), counter: this.counter, fileCounter: this.fileCounter };
+  }
+
+  /** Replaces the book with saved applications. Numbers go on from the saved counters (file IDs stay unique). */
+  load(s: { applications: readonly SimApplication[]; counter: number; fileCounter: number }): void {
+    this.reset();
+    for (const a of s.applications) {
+      this.apps.push(a);
+      for (const f of a.files) this.files.set(f.fileId, { ...f, no: a.no });
+    }
+    this.counter = s.counter;
+    this.fileCounter = s.fileCounter;
+  }
+
   /** L3: one application as if filed on the web screens, accepted long ago, for every supplier. */
   private seedWeb(): void {
     this.apps.push({

@@ -1,16 +1,18 @@
 // Runs the たくそう君 simulator as a process (local stack, manual testing):
 //   tsx simulators/kansai-takusou/main.ts [--port N] [--admin-port N] [--cert-dir DIR]
 //     [--acceptance-delay-ms N] [--process-step-ms N] [--calculation-delay-ms N] [--result-delay-ms N]
-//     [--latency-ms N] [--slow-ms N] [--hang-ms N] [--violation-status N] [--log-level info]
+//     [--latency-ms N] [--slow-ms N] [--hang-ms N] [--violation-status N] [--log-level info] [--state-file books.json]
 // Every flag has an environment variable: TAKUSOU_SIM_PORT, TAKUSOU_SIM_ADMIN_PORT,
 // TAKUSOU_SIM_CERT_DIR, TAKUSOU_SIM_ACCEPTANCE_DELAY_MS, TAKUSOU_SIM_PROCESS_STEP_MS,
 // TAKUSOU_SIM_CALCULATION_DELAY_MS, TAKUSOU_SIM_RESULT_DELAY_MS, TAKUSOU_SIM_LATENCY_MS,
-// TAKUSOU_SIM_SLOW_MS, TAKUSOU_SIM_HANG_MS, TAKUSOU_SIM_VIOLATION_STATUS, TAKUSOU_SIM_LOG_LEVEL.
+// TAKUSOU_SIM_SLOW_MS, TAKUSOU_SIM_HANG_MS, TAKUSOU_SIM_VIOLATION_STATUS, TAKUSOU_SIM_LOG_LEVEL,
+// TAKUSOU_SIM_STATE_FILE (applications, notices, overrides and the clock offset kept across restarts).
 // The server certificate comes from the dev PKI in the cert dir (created there if missing).
 // Prints one JSON line with the URLs and the CA file; logs go to stderr; stops cleanly on SIGTERM.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { keepStateInFile, type StateFile } from '../shared/state-file.js';
 import { createDevPki, devPkiFiles } from '../../scripts/dev-pki.js';
 import { startTakusouSimulator } from './server.js';
 
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     'hang-ms': { type: 'string' },
     'violation-status': { type: 'string' },
     'log-level': { type: 'string' },
+    'state-file': { type: 'string' },
   },
   strict: true,
 });
@@ -69,6 +72,14 @@ async function main(): Promise<void> {
   });
 
   const files = devPkiFiles([PKI_COMPANY]);
+  // --state-file: the books survive a restart (local stack); read back now, written while they change.
+  const stateFilePath = setting('state-file', 'STATE_FILE');
+  let state: StateFile | undefined;
+  if (stateFilePath) {
+    state = keepStateInFile({ path: resolve(stateFilePath), kind: 'kansai-takusou', exportState: sim.exportState, importState: sim.importState });
+    logger.info({ stateFile: resolve(stateFilePath), restored: state.restored }, 'takusou simulator: state file');
+  }
+
   console.log(JSON.stringify({ takusouSimulator: { url: sim.url, adminUrl: sim.adminUrl, certDir, caFile: resolve(certDir, files.ca.cert) } }));
 
   let stopping = false;
@@ -76,6 +87,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'takusou simulator: stopping');
+    try {
+      state?.close();
+      state?.save();
+    } catch (e: unknown) {
+      logger.error({ err: e }, 'takusou simulator: could not write the state file');
+    }
     sim.close().then(
       () => process.exit(0),
       (e: unknown) => {

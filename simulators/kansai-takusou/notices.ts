@@ -23,6 +23,8 @@ interface SimNotice {
   readBy: Set<string>;
 }
 
+export type SavedNotice = Omit<SimNotice, 'readBy'> & { readBy: string[] };
+
 export interface NoticeListCriteria {
   unreadOnly: boolean;
   from?: number;
@@ -103,5 +105,15 @@ export class NoticeStore {
 
   reset(): void {
     this.notices = [];
+  }
+
+  /** Notices with their read receipts, for the simulator's state file. */
+  saved(): { notices: SavedNotice[]; counter: number } {
+    return { notices: this.notices.map((n) => ({ ...n, readBy: [...n.readBy] })), counter: this.counter };
+  }
+
+  load(s: { notices: readonly SavedNotice[]; counter: number }): void {
+    this.notices = s.notices.map((n) => ({ ...n, readBy: new Set(n.readBy) }));
+    this.counter = s.counter;
   }
 }

@@ -81,7 +81,18 @@ export interface TakusouSimulator {
   addNotice(n: KtdNoticeInput): string;
   /** Forgets calls, violations, applications, files, notices, overrides, faults, added windows, the force switch and the clock offset. */
   reset(): void;
+  /** The books a restart must keep (applications, notices, overrides, clock offset): see main.ts --state-file. */
+  exportState(): TakusouSavedState;
+  /** Replaces the books with saved ones. */
+  importState(s: TakusouSavedState): void;
   close(): Promise<void>;
+}
+
+export interface TakusouSavedState {
+  clockOffsetMs: number;
+  applications: ReturnType<ApplicationStore['saved']>;
+  notices: ReturnType<NoticeStore['saved']>;
+  patternOverrides: Record<string, Pattern>;
 }
 
 const DEFAULT_TIMING: Timing = {
@@ -199,6 +210,19 @@ export async function startTakusouSimulator(opts: TakusouSimulatorOptions): Prom
       once.held.clear();
       clock.reset();
       logger.info({ nowJst: jstDateTime(clock.now()) }, 'takusou simulator: reset');
+    },
+    exportState: () => ({
+      clockOffsetMs: clock.now() - Date.now(),
+      applications: apps.saved(),
+      notices: notices.saved(),
+      patternOverrides: patterns.overridesAsRecord(),
+    }),
+    importState: (s) => {
+      apps.load(s.applications);
+      notices.load(s.notices);
+      patterns.reset();
+      for (const [ref, p] of Object.entries(s.patternOverrides)) patterns.set(ref, p);
+      clock.set(Date.now() + s.clockOffsetMs);
     },
   };
 

@@ -224,12 +224,22 @@ export class ApplicationStore {
       pattern: ctx.pattern,
       password: op === 'usageApply' ? newPassword() : undefined,
     };
+    this.add(app);
+    return app;
+  }
+
+  /** Replaces the book with saved applications (a simulator restarted from its state file). */
+  load(apps: readonly Application[]): void {
+    this.reset();
+    for (const a of apps) this.add(a);
+  }
+
+  private add(app: Application): void {
     this.apps.push(app);
     this.byNumber.set(app.no, app);
-    pushTo(this.byPoint, point, app);
+    pushTo(this.byPoint, app.pointId, app);
     pushTo(this.byRef, refKey(app.company, app.jigyoshaKanriNo), app);
-    if (relayNo) pushTo(this.byRelay, relayNo, app);
-    return app;
+    if (app.relayNo) pushTo(this.byRelay, app.relayNo, app);
   }
 
   /** 更新フラグ 3 取消: own application of this kind still in progress → 09; already cancelled → success (idempotent). */

@@ -226,11 +226,27 @@ export class IncomingRelayStore {
       customer: { ...input.customer },
       pattern: this.deps.patternOf(input.supplyPointId),
     };
+    this.add(relay);
+    return relay;
+  }
+
+  /** Replaces the book with saved relays (a simulator restarted from its state file). */
+  load(relays: readonly IncomingRelay[], bulkSerial: number): void {
+    this.reset();
+    for (const r of relays) this.add(r);
+    this.bulkSerial = bulkSerial;
+  }
+
+  /** The serial of the last synthetic point of injectBulk (saved with the relays). */
+  get lastBulkSerial(): number {
+    return this.bulkSerial;
+  }
+
+  private add(relay: IncomingRelay): void {
     this.relays.push(relay);
     this.byNumber.set(relay.no, relay);
     pushTo(this.byPoint, relay.pointId, relay);
     pushTo(this.byScope, scopeKey(relay.toCompany, relay.category), relay);
-    return relay;
   }
 
   /** `count` relays at fresh synthetic points of `area`, with synthetic customers. */

@@ -2,18 +2,21 @@
 //   tsx simulators/occto/main.ts [--port N] [--admin-port N] [--cert-dir DIR] [--companies 12346,23456]
 //     [--judgement-delay-ms N] [--processing-delay-ms N] [--slow-ms N] [--hang-ms N]
 //     [--reject-above-per-second N] [--cap-per-second N] [--incoming-relays-file seeds.json] [--log-level info]
+//     [--state-file books.json]
 // Every flag has an environment variable (OCCTO_SIM_PORT, OCCTO_SIM_ADMIN_PORT, OCCTO_SIM_CERT_DIR,
 // OCCTO_SIM_COMPANIES, OCCTO_SIM_JUDGEMENT_DELAY_MS, …). Credentials come only from the
 // environment: OCCTO_SIM_<code>_LOGIN_ID / OCCTO_SIM_<code>_PASSWORD (for a single company also
 // OCCTO_SIM_LOGIN_ID / OCCTO_SIM_PASSWORD), else dev defaults dev-<code> / dev-password-<code>.
 // OCCTO_SIM_<code>_AREAS=03,06 limits a company's 託送基本契約 areas; OCCTO_SIM_<code>_NAME names it
 // in 事業者一覧取得. --incoming-relays-file: a JSON array of 廃止取次 addressed to our companies (the
-// body of POST /incoming-relays), registered at start and after each reset.
+// body of POST /incoming-relays), registered at start and after each reset. --state-file: relays,
+// applications, overrides and the clock offset are kept there across restarts (simulators/shared/state-file.ts).
 // Prints one JSON line with the URLs and certificate files (never credentials); logs go to stderr.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { keepStateInFile, type StateFile } from '../shared/state-file.js';
 import { isAreaCode, type AreaCode } from '../../domain/areas.js';
 import { createDevPki, devPkiFiles } from '../../scripts/dev-pki.js';
 import { startOcctoSimulator, type OcctoSimulatorOptions } from './server.js';
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     'cap-per-second': { type: 'string' },
     'incoming-relays-file': { type: 'string' },
     'log-level': { type: 'string' },
+    'state-file': { type: 'string' },
   },
   strict: true,
 });
@@ -98,6 +102,14 @@ async function main(): Promise<void> {
 
   const files = devPkiFiles(codes);
   const inDir = (f: string) => resolve(certDir, f);
+  // --state-file: the books survive a restart (local stack); read back now, written while they change.
+  const stateFilePath = setting('state-file', 'STATE_FILE');
+  let state: StateFile | undefined;
+  if (stateFilePath) {
+    state = keepStateInFile({ path: resolve(stateFilePath), kind: 'occto', exportState: sim.exportState, importState: sim.importState });
+    logger.info({ stateFile: resolve(stateFilePath), restored: state.restored }, 'occto simulator: state file');
+  }
+
   console.log(
     JSON.stringify({
       occtoSimulator: {
@@ -117,6 +129,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'occto simulator: stopping');
+    try {
+      state?.close();
+      state?.save();
+    } catch (e: unknown) {
+      logger.error({ err: e }, 'occto simulator: could not write the state file');
+    }
     sim.close().then(
       () => process.exit(0),
       (e: unknown) => {

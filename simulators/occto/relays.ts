@@ -116,11 +116,21 @@ export class RelayStore {
       judgement: this.judgementFor(ctx.pattern, req.kyokyuChitenTokuteiNo),
       pattern: ctx.pattern,
     };
+    this.add(relay);
+    return relay;
+  }
+
+  /** Replaces the book with saved relays (a simulator restarted from its state file). */
+  load(relays: readonly Relay[]): void {
+    this.reset();
+    for (const r of relays) this.add(r);
+  }
+
+  private add(relay: Relay): void {
     this.relays.push(relay);
     this.byNumber.set(relay.no, relay);
     pushTo(this.byPoint, relay.pointId, relay);
     pushTo(this.byRef, refKey(relay.company, relay.jigyoshaKanriNo), relay);
-    return relay;
   }
 
   /** 更新フラグ 2 訂正: only while pending (the judgement cannot be changed afterwards). Rules unknown (spec §4.2): assumption. */

@@ -10,8 +10,8 @@ import { isAreaCode, type AreaCode } from '../../domain/areas.js';
 import { companyCodeProblem } from '../../domain/company.js';
 import { OCCTO_DEFAULT_MAINTENANCE, type MaintenanceConfig } from '../../domain/maintenance.js';
 import { createAdminHandler } from './admin.js';
-import { ApplicationStore } from './applications.js';
-import { IncomingRelayStore, type IncomingRelayBulkInput, type IncomingRelayInput } from './incoming-relays.js';
+import { ApplicationStore, type Application } from './applications.js';
+import { IncomingRelayStore, type IncomingRelay, type IncomingRelayBulkInput, type IncomingRelayInput } from './incoming-relays.js';
 import { numberer } from './numbering.js';
 import { SIMULATED_NEW_RETAILER, SIMULATED_RETAILERS, checkedSimulatedRetailers, operatorList, type SimulatedRetailer } from './operators.js';
 import { createSimClock } from '../shared/clock.js';
@@ -19,7 +19,7 @@ import { FaultQueue } from './faults.js';
 import { MaintenanceSchedule } from './maintenance.js';
 import { PatternTable, type Pattern } from './patterns.js';
 import { RateAccounting } from './rate-accounting.js';
-import { RelayStore } from './relays.js';
+import { RelayStore, type Relay } from './relays.js';
 import { Sleeper } from '../shared/sleeper.js';
 import { createSoapHandler, type Timing } from './soap-handler.js';
 import { buildState, incomingRelayView } from './state-view.js';
@@ -76,7 +76,20 @@ export interface OcctoSimulator {
   cancelIncomingRelay(haishiToritsugiNo: string): IncomingRelayView;
   /** Forgets calls, violations, relays, applications, overrides, faults, added windows, and the clock offset; registers the seed relays again. */
   reset(): void;
+  /** The books a restart must keep (relays both ways, applications, overrides, clock offset): see main.ts --state-file. */
+  exportState(): OcctoSavedState;
+  /** Replaces the books with saved ones (the seed relays included). */
+  importState(s: OcctoSavedState): void;
   close(): Promise<void>;
+}
+
+export interface OcctoSavedState {
+  clockOffsetMs: number;
+  relays: Relay[];
+  incomingRelays: IncomingRelay[];
+  lastBulkSerial: number;
+  applications: Application[];
+  patternOverrides: Record<string, Pattern>;
 }
 
 const DEFAULT_TIMING: Timing = { judgementDelayMs: 60_000, processingDelayMs: 120_000, slowMs: 3_000, hangMs: 60_000 };
@@ -208,6 +221,22 @@ export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<
       clock.reset();
       seedRelays();
       logger.info({ nowJst: jstTimestamp(clock.now()) }, 'occto simulator: reset');
+    },
+    exportState: () => ({
+      clockOffsetMs: clock.now() - Date.now(),
+      relays: [...relays.all()],
+      incomingRelays: [...incoming.all()],
+      lastBulkSerial: incoming.lastBulkSerial,
+      applications: [...apps.all()],
+      patternOverrides: patterns.overridesAsRecord(),
+    }),
+    importState: (s) => {
+      relays.load(s.relays);
+      incoming.load(s.incomingRelays, s.lastBulkSerial);
+      apps.load(s.applications);
+      patterns.reset();
+      for (const [point, p] of Object.entries(s.patternOverrides)) patterns.set(point, p);
+      clock.set(Date.now() + s.clockOffsetMs);
     },
   };
 
