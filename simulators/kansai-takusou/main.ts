@@ -1,8 +1,8 @@
 // Runs the たくそう君 simulator as a process (local stack, manual testing):
-//   tsx simulators/kansai-takusou/main.ts [--port N] [--admin-port N] [--cert-dir DIR]
+//   tsx simulators/kansai-takusou/main.ts [--port N] [--host 0.0.0.0] [--admin-port N] [--cert-dir DIR]
 //     [--acceptance-delay-ms N] [--process-step-ms N] [--calculation-delay-ms N] [--result-delay-ms N]
 //     [--latency-ms N] [--slow-ms N] [--hang-ms N] [--violation-status N] [--log-level info] [--state-file books.json]
-// Every flag has an environment variable: TAKUSOU_SIM_PORT, TAKUSOU_SIM_ADMIN_PORT,
+// Every flag has an environment variable: TAKUSOU_SIM_PORT, TAKUSOU_SIM_HOST, TAKUSOU_SIM_ADMIN_PORT,
 // TAKUSOU_SIM_CERT_DIR, TAKUSOU_SIM_ACCEPTANCE_DELAY_MS, TAKUSOU_SIM_PROCESS_STEP_MS,
 // TAKUSOU_SIM_CALCULATION_DELAY_MS, TAKUSOU_SIM_RESULT_DELAY_MS, TAKUSOU_SIM_LATENCY_MS,
 // TAKUSOU_SIM_SLOW_MS, TAKUSOU_SIM_HANG_MS, TAKUSOU_SIM_VIOLATION_STATUS, TAKUSOU_SIM_LOG_LEVEL,
@@ -19,6 +19,7 @@ import { startTakusouSimulator } from './server.js';
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
+    host: { type: 'string' },
     'admin-port': { type: 'string' },
     'cert-dir': { type: 'string' },
     'acceptance-delay-ms': { type: 'string' },
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const sim = await startTakusouSimulator({
     tls: { cert: pki.server.cert, key: pki.server.key },
     port: intSetting('port', 'PORT'),
+    host: setting('host', 'HOST'),
     adminPort: intSetting('admin-port', 'ADMIN_PORT'),
     timing: {
       acceptanceDelayMs: intSetting('acceptance-delay-ms', 'ACCEPTANCE_DELAY_MS'),

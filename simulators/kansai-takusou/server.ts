@@ -40,6 +40,8 @@ export interface TakusouSimulatorOptions {
   tls: { cert: string; key: string };
   /** 0/undefined = random free port. */
   port?: number;
+  /** Interface of the API (not the admin API); default 127.0.0.1. In a container: 0.0.0.0 (docker-compose.yml). */
+  host?: string;
   /** Plain HTTP admin API on 127.0.0.1; 0/undefined = random. */
   adminPort?: number;
   /** Default TAKUSOU_BASE_PATH ('/api/low-takusou/'); must start and end with '/'. */
@@ -114,10 +116,10 @@ function checkedTiming(t: TakusouSimulatorOptions['timing']): Timing {
   return timing;
 }
 
-function listen(server: HttpServer | HttpsServer, port: number): Promise<number> {
+function listen(server: HttpServer | HttpsServer, port: number, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -229,7 +231,7 @@ export async function startTakusouSimulator(opts: TakusouSimulatorOptions): Prom
   const admin = createHttpServer(createAdminHandler(sim));
   const adminSockets = trackSockets(admin);
 
-  const port = await listen(api, opts.port ?? 0);
+  const port = await listen(api, opts.port ?? 0, opts.host);
   let adminPort: number;
   try {
     adminPort = await listen(admin, opts.adminPort ?? 0);

@@ -1,9 +1,9 @@
 // Runs the OCCTO simulator as a process (local stack, manual testing):
-//   tsx simulators/occto/main.ts [--port N] [--admin-port N] [--cert-dir DIR] [--companies 12346,23456]
+//   tsx simulators/occto/main.ts [--port N] [--host 0.0.0.0] [--admin-port N] [--cert-dir DIR] [--companies 12346,23456]
 //     [--judgement-delay-ms N] [--processing-delay-ms N] [--slow-ms N] [--hang-ms N]
 //     [--reject-above-per-second N] [--cap-per-second N] [--incoming-relays-file seeds.json] [--log-level info]
 //     [--state-file books.json]
-// Every flag has an environment variable (OCCTO_SIM_PORT, OCCTO_SIM_ADMIN_PORT, OCCTO_SIM_CERT_DIR,
+// Every flag has an environment variable (OCCTO_SIM_PORT, OCCTO_SIM_HOST, OCCTO_SIM_ADMIN_PORT, OCCTO_SIM_CERT_DIR,
 // OCCTO_SIM_COMPANIES, OCCTO_SIM_JUDGEMENT_DELAY_MS, …). Credentials come only from the
 // environment: OCCTO_SIM_<code>_LOGIN_ID / OCCTO_SIM_<code>_PASSWORD (for a single company also
 // OCCTO_SIM_LOGIN_ID / OCCTO_SIM_PASSWORD), else dev defaults dev-<code> / dev-password-<code>.
@@ -24,6 +24,7 @@ import { startOcctoSimulator, type OcctoSimulatorOptions } from './server.js';
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
+    host: { type: 'string' },
     'admin-port': { type: 'string' },
     'cert-dir': { type: 'string' },
     companies: { type: 'string' },
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert },
     companies: companiesFromEnv(codes),
     port: intSetting('port', 'PORT'),
+    host: setting('host', 'HOST'),
     adminPort: intSetting('admin-port', 'ADMIN_PORT'),
     timing: {
       judgementDelayMs: intSetting('judgement-delay-ms', 'JUDGEMENT_DELAY_MS'),

@@ -42,6 +42,8 @@ export interface OcctoSimulatorOptions {
   simulatedRetailers?: SimulatedRetailer[];
   /** 0/undefined = random free port. */
   port?: number;
+  /** Interface of the API (not the admin API); default 127.0.0.1. In a container: 0.0.0.0 (docker-compose.yml). */
+  host?: string;
   /** Plain HTTP admin API on 127.0.0.1; 0/undefined = random. */
   adminPort?: number;
   /** judgementDelayMs / processingDelayMs: simulated ms (default 60 000 / 120 000); slowMs / hangMs: real ms (default 3 000 / 60 000). */
@@ -119,10 +121,10 @@ function checkedTiming(t: OcctoSimulatorOptions['timing']): Timing {
   return timing;
 }
 
-function listen(server: HttpServer | HttpsServer, port: number): Promise<number> {
+function listen(server: HttpServer | HttpsServer, port: number, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -243,7 +245,7 @@ export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<
   const admin = createHttpServer(createAdminHandler(sim));
   const adminSockets = trackSockets(admin);
 
-  const port = await listen(soap, opts.port ?? 0);
+  const port = await listen(soap, opts.port ?? 0, opts.host);
   let adminPort: number;
   try {
     adminPort = await listen(admin, opts.adminPort ?? 0);
