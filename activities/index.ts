@@ -8,3 +8,4 @@ export { OcctoFailure } from './occto/contract.js';
 export { createTakusouActivities, takusouClientConfigSchema } from './kansai-takusou/index.js';
 export { TakusouFailure } from './kansai-takusou/contract.js';
 export { createFleetActivities, type FleetActivities } from './fleet/fleet.js';
+export { createCertificateActivities, certificatesOf, describeCertificate } from './certificates/index.js';

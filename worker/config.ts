@@ -27,6 +27,8 @@ export interface WorkerConfig {
   occtoRatePerSecond: number;
   occtoMaxConcurrent: number;
   codecKeys: CodecKeys;
+  /** Warn when an OCCTO client certificate has fewer days left (CERT_EXPIRY_WARN_DAYS, default 30). */
+  certExpiryWarnDays: number;
   logLevel: string;
   workflowBundlePath?: string;
   /** たくそう君, when TAKUSOU_BASE_URL is set. */
@@ -79,6 +81,7 @@ export const workerEnvSchema = z.object({
   DENKI_PAYLOAD_ACTIVE_KEY: z.string().optional(),
   TAKUSOU_BASE_URL: z.string().optional(),
   TAKUSOU_TIMEOUT_MS: num('TAKUSOU_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
+  CERT_EXPIRY_WARN_DAYS: num('CERT_EXPIRY_WARN_DAYS', 30, (n) => Number.isInteger(n) && n >= 1 && n <= 365, 'an integer 1–365 (days before an OCCTO client certificate expires to start warning)'),
   STATUS_TRACKING: z.enum(['batched', 'own'], { error: "STATUS_TRACKING must be 'batched' (one poller per company and category) or 'own' (each workflow polls)" }).default('batched'),
   STATUS_POLLER_INTERVAL: z
     .string()
@@ -216,6 +219,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     occtoRatePerSecond: e.OCCTO_RATE_PER_SECOND,
     occtoMaxConcurrent: e.OCCTO_MAX_CONCURRENT,
     codecKeys,
+    certExpiryWarnDays: e.CERT_EXPIRY_WARN_DAYS,
     logLevel: e.LOG_LEVEL,
     workflowBundlePath: e.DENKI_WORKFLOW_BUNDLE,
     takusou,

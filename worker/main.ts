@@ -5,6 +5,8 @@ import { createLogger, installRuntimeLogging } from './logging.js';
 import { workflowSource } from './workflow-source.js';
 import { createWorkerSet } from './workers.js';
 import { createTemporalClient } from '../client/temporal-client.js';
+import { startCertificateChecks } from '../client/certificate-check.js';
+import { certificatesOf } from '../activities/certificates/activities.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +21,8 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   // For the fleet activities (signalling running workflows): same payload encryption as everyone.
   const temporalClient = await createTemporalClient({ address: config.temporal.address, namespace: config.temporal.namespace, codecKeys: config.codecKeys });
+  // OCCTO client certificates: judged now (log) and daily by the Schedule `certificate-expiry`.
+  if (config.occto) await startCertificateChecks({ client: temporalClient, certificates: certificatesOf(config.occto), warnDays: config.certExpiryWarnDays, logger });
   const set = await createWorkerSet({
     connection,
     namespace: config.temporal.namespace,

@@ -4,7 +4,9 @@
 //                           (holds across every worker process), plus the client's in-process spacer;
 //   denki-flow.notify    — notifications to people, and the fleet activities (signal workflows,
 //                           subscribe to the batched OCCTO status poller);
-//   denki-flow.customer-records — our customer records (checked against incoming 廃止取次).
+//   denki-flow.customer-records — our customer records (checked against incoming 廃止取次);
+//   denki-flow.certificates — the OCCTO client-certificate expiry check (no OCCTO call), served
+//                           where the certificates are.
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type pino from 'pino';
@@ -12,6 +14,8 @@ import type { Client } from '@temporalio/client';
 import { CUSTOMER_RECORDS_TASK_QUEUE, NOTIFY_TASK_QUEUE, WORKFLOWS_TASK_QUEUE, occtoTaskQueue, takusouTaskQueue } from '../domain/task-queues.js';
 import { createCustomerRecordActivities } from '../activities/customer-records/activities.js';
 import type { AutoJudgeRule } from '../domain/switching-out.js';
+import { certificatesOf, createCertificateActivities } from '../activities/certificates/activities.js';
+import { CERTIFICATES_TASK_QUEUE } from '../workflows/certificates/certificate-expiry.defs.js';
 import { createTakusouActivities } from '../activities/kansai-takusou/activities.js';
 import type { TakusouClientConfig } from '../activities/kansai-takusou/config.js';
 import { createFleetActivities, type StatusTrackingConfig } from '../activities/fleet/fleet.js';
@@ -43,7 +47,7 @@ export interface WorkerSetOptions {
   /** Our customer records (current-retailer switching): the JSON file and the auto-judge rule. */
   customerRecords?: { filePath: string; autoJudge?: AutoJudgeRule };
   /** Run only some of the queues (e.g. a second worker process with activities only). */
-  only?: { workflows?: boolean; occto?: boolean; takusou?: boolean; notify?: boolean; customerRecords?: boolean };
+  only?: { workflows?: boolean; occto?: boolean; takusou?: boolean; notify?: boolean; customerRecords?: boolean; certificates?: boolean };
 }
 
 export interface WorkerSet {
@@ -57,7 +61,7 @@ export interface WorkerSet {
 export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
   const dataConverter = createDataConverter(o.codecKeys);
   const common = { connection: o.connection, namespace: o.namespace, dataConverter };
-  const only = { workflows: true, occto: true, takusou: true, notify: true, customerRecords: true, ...o.only };
+  const only = { workflows: true, occto: true, takusou: true, notify: true, customerRecords: true, certificates: true, ...o.only };
   const occto = o.occto ? createOcctoActivities({ config: o.occto.client, logger: o.logger.child({ component: 'occto-client' }) }) : undefined;
   const workers: Worker[] = [];
 
@@ -102,6 +106,16 @@ export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
         }),
       );
     }
+  }
+  if (only.certificates && o.occto) {
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: CERTIFICATES_TASK_QUEUE,
+        activities: createCertificateActivities({ certificates: certificatesOf(o.occto.client) }),
+        maxConcurrentActivityTaskExecutions: 2,
+      }),
+    );
   }
   if (only.notify) {
     workers.push(

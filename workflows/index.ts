@@ -8,3 +8,4 @@ export { occtoStatusPollerWorkflow } from './occto/status-poller.js';
 export { occtoFacilityQueryWorkflow } from './occto/operations/facility-query.js';
 export { occtoUsageQueryWorkflow } from './occto/operations/usage-query.js';
 export { occtoApplicationWorkflow } from './occto/operations/application.js';
+export { certificateExpiryCheckWorkflow } from './certificates/certificate-expiry.js';
