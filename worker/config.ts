@@ -2,6 +2,7 @@
 // variable and the rule. Secrets (passwords, keys) come from the environment or files only — never
 // from workflow inputs — and are never echoed in error messages.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { companyCodeProblem } from '../domain/company.js';
 import {
@@ -37,6 +38,8 @@ export interface WorkerConfig {
   statusTracking: StatusTrackingConfig;
   /** Current-retailer switching: CUSTOMER_RECORDS_FILE and SWITCHING_OUT_AUTO_JUDGE (JSON). */
   customerRecords?: { filePath: string; autoJudge?: AutoJudgeRule };
+  /** Prometheus /metrics (METRICS_ADDRESS) and the decision gauges' refresh (METRICS_DECISIONS_INTERVAL); off when absent. */
+  metrics?: { address: string; decisionsIntervalMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,6 +57,12 @@ const num = (name: string, dflt: number, rule: (n: number) => boolean, ruleText:
       }
       return n;
     });
+
+/** ip:port as the runtime's exporter binds it (an IP literal, IPv6 in brackets; port 0–65535). */
+function metricsAddressOk(v: string): boolean {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(v);
+  return !!m && (m[1] ? isIP(m[1]) === 6 : isIP(m[2] ?? '') === 4) && Number(m[3]) <= 65535;
+}
 
 /** Every plain variable the worker reads (secrets and PEMs also come as *_FILE; see below). */
 export const workerEnvSchema = z.object({
@@ -100,6 +109,25 @@ export const workerEnvSchema = z.object({
   SWITCHING_OUT_AUTO_JUDGE: z.string().optional(),
   // This process's share of the 8 requests in flight (APIs 1–18); the shares of all processes add up to ≤ 8.
   TAKUSOU_CONCURRENCY_SHARE: num('TAKUSOU_CONCURRENCY_SHARE', 8, (n) => Number.isInteger(n) && n >= 1 && n <= 8, 'an integer 1–8 (this process\'s share of the 8 requests in flight)'),
+  // Prometheus metrics (docs/observability.md): host:port of /metrics; unset or empty = off.
+  METRICS_ADDRESS: z
+    .string()
+    .optional()
+    .refine((v) => !v || metricsAddressOk(v), {
+      message: 'METRICS_ADDRESS must be ip:port for the Prometheus /metrics endpoint, e.g. 0.0.0.0:9464 or [::]:9464 — an IP address, not a host name (unset = metrics off)',
+    }),
+  METRICS_DECISIONS_INTERVAL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 30_000;
+      const ms = parseDurationMs(/^\d+$/.test(v) ? Number(v) : v);
+      if (ms === undefined || ms < 1_000) {
+        ctx.addIssue({ code: 'custom', message: `METRICS_DECISIONS_INTERVAL must be a duration of at least 1 second, like "30 seconds" or milliseconds (got '${v}')` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
 });
 
 /** A value from VAR, or from the file named by VAR_FILE (secrets mounted as files). */
@@ -225,6 +253,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     takusou,
     statusTracking: { mode: e.STATUS_TRACKING, intervalMs: e.STATUS_POLLER_INTERVAL, cyclesBeforeContinueAsNew: e.STATUS_POLLER_CYCLES },
     customerRecords,
+    metrics: e.METRICS_ADDRESS ? { address: e.METRICS_ADDRESS, decisionsIntervalMs: e.METRICS_DECISIONS_INTERVAL } : undefined,
   };
 }
 

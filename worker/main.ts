@@ -1,7 +1,8 @@
 // Worker process: `npm run worker` (development) or `node dist/worker/main.js` (production).
 import { NativeConnection } from '@temporalio/worker';
 import { loadWorkerConfig } from './config.js';
-import { createLogger, installRuntimeLogging } from './logging.js';
+import { createLogger, installRuntime, registerSecrets, workerSecrets } from './logging.js';
+import { startDecisionGauges } from './metrics.js';
 import { workflowSource } from './workflow-source.js';
 import { createWorkerSet } from './workers.js';
 import { createTemporalClient } from '../client/temporal-client.js';
@@ -17,7 +18,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, 'denki-flow-worker');
-  installRuntimeLogging(logger);
+  // The configured secrets never reach a log line, even inside an error message.
+  registerSecrets(workerSecrets(config));
+  try {
+    installRuntime({ logger, metricsAddress: config.metrics?.address });
+  } catch (err) {
+    console.error(`cannot start the Temporal runtime${config.metrics ? ` with metrics on METRICS_ADDRESS=${config.metrics.address}` : ''}: ${(err as Error).message}`);
+    process.exit(2);
+  }
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   // For the fleet activities (signalling running workflows): same payload encryption as everyone.
   const temporalClient = await createTemporalClient({ address: config.temporal.address, namespace: config.temporal.namespace, codecKeys: config.codecKeys });
@@ -36,10 +44,13 @@ async function main(): Promise<void> {
     statusTracking: config.statusTracking,
     customerRecords: config.customerRecords,
   });
-  logger.info({ companies: config.companies, ratePerSecond: config.occtoRatePerSecond, queues: set.workers.map((w) => w.options.taskQueue) }, 'worker started');
+  // Decisions awaiting a person, from visibility (one query set per interval per worker process).
+  const decisions = config.metrics ? startDecisionGauges({ client: temporalClient, intervalMs: config.metrics.decisionsIntervalMs, logger }) : undefined;
+  logger.info({ companies: config.companies, ratePerSecond: config.occtoRatePerSecond, queues: set.workers.map((w) => w.options.taskQueue), metrics: config.metrics?.address ?? 'off' }, 'worker started');
   try {
     await set.run(); // Runtime handles SIGINT/SIGTERM: workers drain and run() resolves
   } finally {
+    await decisions?.stop();
     await connection.close();
     await temporalClient.connection.close();
   }

@@ -23,6 +23,7 @@ import { createOcctoActivities } from '../activities/occto/activities.js';
 import { createNotificationActivities } from '../activities/notifications.js';
 import type { OcctoClientConfig } from '../activities/occto/config.js';
 import { createDataConverter } from './data-converter.js';
+import { dispatchWaitInterceptor } from './metrics.js';
 import type { CodecKeys } from './payload-codec.js';
 
 export interface WorkerSetOptions {
@@ -86,7 +87,8 @@ export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
           activities: occto,
           maxTaskQueueActivitiesPerSecond: o.occto.ratePerSecond,
           maxConcurrentActivityTaskExecutions: o.occto.maxConcurrent,
-          interceptors: { activity: o.activityInterceptors ?? [] },
+          // The rate limit's wait (schedule-to-start) goes to denki_rate_limit_wait_seconds.
+          interceptors: { activity: [dispatchWaitInterceptor('occto'), ...(o.activityInterceptors ?? [])] },
         }),
       );
     }
@@ -102,7 +104,7 @@ export async function createWorkerSet(o: WorkerSetOptions): Promise<WorkerSet> {
           // L2: at most 8 requests in flight across APIs 1–18, over ALL worker processes: each
           // process takes its share (docs/takusou-concurrency.md).
           maxConcurrentActivityTaskExecutions: o.takusou.concurrencyShare,
-          interceptors: { activity: o.activityInterceptors ?? [] },
+          interceptors: { activity: [dispatchWaitInterceptor('kansai-takusou'), ...(o.activityInterceptors ?? [])] },
         }),
       );
     }

@@ -7,12 +7,19 @@
 // The L1 spacing (1 s per 申込番号) and the L2 cap (8 in flight) are NOT enforced here: the
 // workflow sleeps durably after each response, the task queue's concurrency caps in-flight calls
 // (design.md §3).
+//
+// Every request that leaves is counted in the metrics (denki_external_calls_total, by service and
+// outcome): the outcome is errors.ts's classification of the same answer.
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Agent, FormData, request } from 'undici';
+import { recordExternalCall, type CallOutcome } from '../../worker/metrics.js';
 import { ALLOWED_FILE_TYPES as DOMAIN_FILE_TYPES, MAX_FILE_BYTES as DOMAIN_MAX_FILE_BYTES, type FileRef } from '../../domain/construction.js';
 import { authHeaders, type TakusouClientConfig } from './config.js';
+import { TakusouFailure } from './contract.js';
+import { classifyTransportError, interpretResponse, type Classified } from './errors.js';
 import { buildJsonBody, CONTENT_TYPE_JSON, FILE_PART, fileProblem, MAX_FILE_BYTES as WIRE_MAX_FILE_BYTES, serviceUrl, type ServiceName } from './provisional-wire-format.js';
 
 export interface TransportResponse {
@@ -119,6 +126,36 @@ export async function openCheckedFile(file: FileRef): Promise<CheckedFile> {
   return { blob, name, type, size: blob.size };
 }
 
+/** The metrics outcome of one answered or failed request (status first: errors.ts folds 401/403/429 into other types). */
+export function takusouOutcome(c: Classified | undefined, status?: number): CallOutcome {
+  if (status === 401 || status === 403) return 'auth_error';
+  if (status === 429 || c?.log['pacingDefect']) return 'rate_limited';
+  if (!c) return 'ok';
+  switch (c.failure.type) {
+    case TakusouFailure.Invalid:
+      return 'business_error';
+    case TakusouFailure.NotFound:
+      return 'not_found';
+    case TakusouFailure.Maintenance:
+      return 'maintenance';
+    case TakusouFailure.MalformedResponse:
+      return 'malformed_response';
+    default:
+      if (status !== undefined) return 'server_error';
+      return /TIMEOUT/.test(String(c.log['errorCode'] ?? '')) ? 'timeout' : 'network_error';
+  }
+}
+
+/** The outcome of an answer; a metrics problem never changes what the call returns. */
+function answeredOutcome(service: ServiceName, status: number, text: string): CallOutcome {
+  try {
+    const answer = interpretResponse(service, status, text);
+    return takusouOutcome(answer.ok ? undefined : answer, status);
+  } catch {
+    return 'malformed_response';
+  }
+}
+
 export function createTransport(config: TakusouClientConfig): Transport {
   const agent = new Agent({
     connect: { ...(config.ca ? { ca: config.ca } : {}), rejectUnauthorized: true },
@@ -134,6 +171,8 @@ export function createTransport(config: TakusouClientConfig): Transport {
     if (!auth) throw new UnknownCompanyError(`company ${options.company} is not configured for たくそう君 in this worker`);
     const timeout = AbortSignal.timeout(config.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const started = performance.now();
+    const count = (outcome: CallOutcome) => recordExternalCall({ system: 'kansai-takusou', api: service, company: options.company, outcome, durationMs: performance.now() - started });
     try {
       const res = await request(serviceUrl(config.baseUrl, service), {
         dispatcher: agent,
@@ -152,11 +191,16 @@ export function createTransport(config: TakusouClientConfig): Transport {
       });
       const text = await res.body.text();
       const ct = res.headers['content-type'];
+      count(answeredOutcome(service, res.statusCode, text));
       return { status: res.statusCode, body: text, contentType: Array.isArray(ct) ? ct[0] : ct };
     } catch (e) {
-      if (options.signal?.aborted) throw options.signal.reason ?? e;
-      if (timeout.aborted) throw new TransportTimeoutError(`no complete response within ${config.timeoutMs} ms`, { cause: e });
-      throw e;
+      if (options.signal?.aborted) {
+        count('cancelled');
+        throw options.signal.reason ?? e;
+      }
+      const thrown = timeout.aborted ? new TransportTimeoutError(`no complete response within ${config.timeoutMs} ms`, { cause: e }) : e;
+      count(takusouOutcome(classifyTransportError(service, thrown)));
+      throw thrown;
     }
   }
 

@@ -1,6 +1,7 @@
 // One SOAP call to OCCTO as every activity makes it: refuse what the system does not offer, check
 // the request with the wire schema, send it through the paced transport, classify the answer,
-// check the response with the wire schema, and write exactly one log line. Also the activity
+// check the response with the wire schema, write exactly one log line and, for a request that left,
+// count it in the metrics (denki_external_calls_total, worker/metrics.ts). Also the activity
 // context helpers (attempt number, heartbeat) the business files share.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -10,6 +11,7 @@ import type { z } from 'zod';
 import type { AreaCode } from '../../domain/areas.js';
 import { operationAvailability, type OcctoOperation } from '../../domain/occto-operations.js';
 import { areaOfSupplyPoint, pointIdProblem } from '../../domain/supply-point.js';
+import { recordExternalCall, recordRateLimitWait, type CallOutcome } from '../../worker/metrics.js';
 import { OcctoFailure, type Category } from './contract.js';
 import {
   businessFailure,
@@ -88,6 +90,27 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** The metrics outcome of a failed OCCTO call, from its failure type and log fields (errors.ts). */
+export function occtoOutcome(c: Classified): CallOutcome {
+  switch (c.failure.type) {
+    case OcctoFailure.Auth:
+      return 'auth_error';
+    case OcctoFailure.Maintenance:
+      return 'maintenance';
+    case OcctoFailure.RateLimited:
+      return 'rate_limited';
+    case OcctoFailure.MalformedResponse:
+      return 'malformed_response';
+    case OcctoFailure.Transient: {
+      if (c.log['httpStatus'] !== undefined) return 'server_error';
+      return /TIMEOUT/.test(String(c.log['errorCode'] ?? '')) ? 'timeout' : 'network_error';
+    }
+    default:
+      // Business, DuplicateRelay, PasswordExpired, AlreadyJudged, NotOffered (ERR_AMPERE_AREA): answered with a result code.
+      return 'business_error';
+  }
+}
+
 export function createCaller(transport: Transport, log: Logger): OcctoCaller {
   async function call<O extends CallOp>(op: O, on: CallTarget, body: Record<string, unknown>, options: CallOptions = {}): Promise<ResponseOf<O>> {
     const serviceID = serviceId(op as Operation, on.category);
@@ -97,9 +120,16 @@ export function createCaller(transport: Transport, log: Logger): OcctoCaller {
     const context: CallContext = { area: areaOf(options.supplyPointId) };
     // durationMs is the request itself; the wait in the spacer is logged apart as spacedMs.
     let started = performance.now();
+    let departed = false;
     const onDepart = (spacedMs: number) => {
       started = performance.now();
+      departed = true;
       line['spacedMs'] = spacedMs;
+      recordRateLimitWait({ system: 'occto', queue: activityContext()?.info.taskQueue ?? `occto.${on.company}`, stage: 'spacer', waitedMs: spacedMs });
+    };
+    // Only a request that left is an external call; refusals before sending are logged only.
+    const count = (outcome: CallOutcome) => {
+      if (departed) recordExternalCall({ system: 'occto', api: serviceID, company: on.company, outcome, durationMs: performance.now() - started });
     };
     const done = (outcome: string, extra: Record<string, unknown> = {}) => ({
       ...line,
@@ -110,6 +140,7 @@ export function createCaller(transport: Transport, log: Logger): OcctoCaller {
     const fail = (c: Classified): never => {
       const type = c.failure.type ?? 'unknown';
       const entry = done(type, c.log);
+      count(occtoOutcome(c));
       if (type === OcctoFailure.Auth || type === OcctoFailure.MalformedResponse) log.error(entry, `OCCTO ${serviceID} failed: ${type}`);
       else log.warn(entry, `OCCTO ${serviceID} failed: ${type}`);
       throw c.failure;
@@ -135,6 +166,7 @@ export function createCaller(transport: Transport, log: Logger): OcctoCaller {
       res = await transport.send(on.company, serviceID, request.data as Record<string, unknown>, { signal, requestID, onDepart });
     } catch (e) {
       if (signal?.aborted) {
+        count('cancelled');
         log.info(done('cancelled'), `OCCTO ${serviceID} cancelled`);
         throw e;
       }
@@ -146,6 +178,7 @@ export function createCaller(transport: Transport, log: Logger): OcctoCaller {
     if (!answer.ok) return fail(answer);
     const parsed = RESPONSE_SCHEMAS[op].safeParse(answer.body);
     if (!parsed.success) return fail(malformed(serviceID, `response does not match the schema (${issuePaths(parsed.error.issues)})`, res.xml));
+    count('ok');
     log.info(done('ok', { resultCode: answer.result.kekkaCode }), `OCCTO ${serviceID} ok`);
     return parsed.data as ResponseOf<O>;
   }

@@ -1,7 +1,8 @@
 // Keeps calls out of maintenance windows: known windows are slept through with a durable timer
 // before the call; a 503 outside any known window is an unannounced window — wait and try again,
-// never a failure (design.md §3, §5).
-import { ApplicationFailure, ActivityFailure, patched, sleep } from '@temporalio/workflow';
+// never a failure (design.md §3, §5). Each wait is counted in the worker's metrics (not a command:
+// metrics go through a sink and are not emitted on replay).
+import { ApplicationFailure, ActivityFailure, metricMeter, patched, sleep } from '@temporalio/workflow';
 import { activeMaintenanceWindow, type AdHocWindow, type MaintenanceConfig } from '../../domain/maintenance.js';
 import type { AreaCode } from '../../domain/areas.js';
 
@@ -9,6 +10,18 @@ import type { AreaCode } from '../../domain/areas.js';
 export const WINDOW_LEAD_MS = 2 * 60_000;
 /** … nor until this long after it ends (our clock and the system's are not the same clock). */
 export const WINDOW_TAIL_MS = 60_000;
+
+/** Waits started, by system and kind (announced = a known window, unannounced = after a 503). */
+export const MAINTENANCE_WAITS_METRIC = 'denki_maintenance_waits_total';
+/** Seconds each wait lasted (workflow time), recorded when it ends; by system and kind. */
+export const MAINTENANCE_WAIT_SECONDS_METRIC = 'denki_maintenance_wait_seconds';
+
+type WaitKind = 'announced' | 'unannounced';
+
+/** The external system behind a maintenance failure type (OcctoMaintenance, TakusouMaintenance). */
+export function maintenanceSystem(failureType: string): string {
+  return failureType.startsWith('Occto') ? 'occto' : failureType.startsWith('Takusou') ? 'kansai-takusou' : 'other';
+}
 
 export interface MaintenanceGuardHooks {
   onWait(untilMs: number, reason: string): void;
@@ -46,7 +59,7 @@ export class MaintenanceGuard {
       if (block) {
         const until = block.end + (lead ? WINDOW_TAIL_MS : 0);
         this.hooks.onWait(until, block.reason);
-        await sleep(until - Date.now());
+        await this.wait('announced', until - Date.now());
         this.hooks.onResume();
         continue;
       }
@@ -56,10 +69,19 @@ export class MaintenanceGuard {
         if (!isFailureOfType(err, this.maintenanceFailureType)) throw err;
         const until = Date.now() + this.unannouncedRetryMs;
         this.hooks.onWait(until, 'unannounced maintenance (HTTP 503)');
-        await sleep(this.unannouncedRetryMs);
+        await this.wait('unannounced', this.unannouncedRetryMs);
         this.hooks.onResume();
       }
     }
+  }
+
+  /** The durable sleep of one wait (the same sleep command as before), counted in the metrics. */
+  private async wait(kind: WaitKind, ms: number): Promise<void> {
+    const tags = { system: maintenanceSystem(this.maintenanceFailureType), kind };
+    metricMeter.createCounter(MAINTENANCE_WAITS_METRIC, '', 'Maintenance waits started').add(1, tags);
+    const started = Date.now();
+    await sleep(ms);
+    metricMeter.createHistogram(MAINTENANCE_WAIT_SECONDS_METRIC, 'float', 's', 'Time spent waiting for maintenance windows').record(Math.max(0, Date.now() - started) / 1000, tags);
   }
 }
 

@@ -1,0 +1,220 @@
+// Prometheus metrics of a real worker PROCESS (the runtime with its exporter is installed once per
+// process, so never in this one): the Temporal dev server, the OCCTO simulator and worker/main.ts
+// with METRICS_ADDRESS. Switchings make OCCTO calls, one waits for a person, one meets an
+// unannounced maintenance window; /metrics must show all of it, the counts matching the
+// simulator's own record of the calls it received.
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
+import { startTs, type Proc } from '../support/processes.js';
+import { decideSwitchingIn, getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
+import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
+import type { SwitchingInStatus } from '../../workflows/occto/switching-in.defs.js';
+
+let env: TestWorkflowEnvironment;
+let sim: Proc;
+let worker: Proc;
+let adminUrl = '';
+let metricsUrl = '';
+const dir = mkdtempSync(join(tmpdir(), 'denki-metrics-'));
+const QUEUE = `occto.${COMPANY}`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  const [server, port] = await Promise.all([createDevServerEnv(), freePort()]);
+  env = server;
+  sim = startTs('simulators/occto/main.ts', {
+    OCCTO_SIM_PORT: '0',
+    OCCTO_SIM_ADMIN_PORT: '0',
+    OCCTO_SIM_CERT_DIR: `${dir}/pki`,
+    OCCTO_SIM_COMPANIES: COMPANY,
+    OCCTO_SIM_LOGIN_ID: 'metrics-login',
+    OCCTO_SIM_PASSWORD: 'metrics-secret-password',
+    OCCTO_SIM_JUDGEMENT_DELAY_MS: '1000',
+    OCCTO_SIM_PROCESSING_DELAY_MS: '1000',
+    OCCTO_SIM_LOG_LEVEL: 'warn',
+  });
+  const info = await sim.firstJsonLine<{ occtoSimulator: { endpoint: string; adminUrl: string; caFile: string; clientCerts: Record<string, { cert: string; key: string }> } }>();
+  adminUrl = info.occtoSimulator.adminUrl;
+  metricsUrl = `http://127.0.0.1:${port}/metrics`;
+  worker = startTs('worker/main.ts', {
+    TEMPORAL_ADDRESS: env.address,
+    DENKI_COMPANIES: COMPANY,
+    OCCTO_ENDPOINT: info.occtoSimulator.endpoint,
+    OCCTO_CA_FILE: info.occtoSimulator.caFile,
+    OCCTO_CERT_FILE: info.occtoSimulator.clientCerts[COMPANY]!.cert,
+    OCCTO_KEY_FILE: info.occtoSimulator.clientCerts[COMPANY]!.key,
+    OCCTO_LOGIN_ID: 'metrics-login',
+    OCCTO_PASSWORD: 'metrics-secret-password',
+    DENKI_PAYLOAD_KEYS: TEST_KEY_SPEC,
+    LOG_LEVEL: 'warn',
+    METRICS_ADDRESS: `127.0.0.1:${port}`,
+    METRICS_DECISIONS_INTERVAL: '1 second',
+  });
+  await waitFor('the worker to serve /metrics', async () => (await scrape().catch(() => undefined)) !== undefined);
+}, 180_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await sim?.stop();
+  await env?.teardown();
+});
+
+// ---- Prometheus text format ------------------------------------------------------------------
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+async function scrape(): Promise<Sample[]> {
+  const res = await fetch(metricsUrl);
+  if (!res.ok) throw new Error(`GET /metrics: HTTP ${res.status}`);
+  const out: Sample[] = [];
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
+    out.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+/** Sum of the samples named `name` whose labels include `match`. */
+function sum(samples: Sample[], name: string, match: Record<string, string> = {}): number {
+  return samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}\nworker output:\n${worker.output().slice(-3000)}`);
+}
+
+interface SimCall {
+  serviceId: string;
+  httpStatus: number;
+  resultCode?: string;
+  inMaintenance: boolean;
+}
+const simCalls = async () => (await (await fetch(`${adminUrl}/calls`)).json()) as SimCall[];
+
+/** The simulator's calls and a scrape taken while no call arrived in between (none in flight). */
+async function consistentView(): Promise<{ calls: SimCall[]; samples: Sample[] }> {
+  for (let i = 0; i < 20; i++) {
+    const before = await simCalls();
+    const samples = await scrape();
+    const after = await simCalls();
+    if (before.length === after.length && after.every((c) => c.httpStatus !== 0)) return { calls: after, samples };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('OCCTO calls kept arriving: no quiet moment to compare');
+}
+
+const base = (point: string, options: Record<string, unknown> = {}) => ({
+  company: COMPANY,
+  category: 'LV',
+  supplyPointId: point,
+  supplyStartDate: jstDay(Date.now(), 10),
+  nextButOneMeterReadingDate: jstDay(Date.now(), 40),
+  customer: { name: '計測 太郎', kana: 'ケイソク タロウ', address: '大阪府大阪市北区中之島' },
+  options: { pollInterval: '1 second', ...options },
+});
+
+async function stageOf(workflowId: string): Promise<SwitchingInStatus['stage'] | undefined> {
+  return (await getSwitchingInStatus(env.client, workflowId).catch(() => undefined))?.stage;
+}
+
+describe('worker metrics on /metrics (dev server + simulator + worker processes)', () => {
+  it('counts OCCTO calls by API and outcome as the simulator saw them, rate-limit waits, runtime metrics, and decisions awaiting a person', async () => {
+    const ok = await startSwitchingIn(env.client, base(supplyPoint('100', '06')));
+    const ng = await startSwitchingIn(env.client, base(supplyPoint('802', '06')));
+    await ok.handle.result();
+    await waitFor('the NG switching to await a decision', async () => (await stageOf(ng.workflowId)) === 'AWAITING_DECISION');
+    await waitFor('denki_decisions_awaiting{kind="switching-in"} = 1', async () => sum(await scrape(), 'denki_decisions_awaiting', { kind: 'switching-in' }) === 1);
+
+    const { calls, samples } = await consistentView();
+    expect(calls.length).toBeGreaterThan(4);
+    // Every request the simulator received, by API, and the ones it answered with success.
+    const byApi = new Map<string, { all: number; ok: number }>();
+    for (const c of calls) {
+      const e = byApi.get(c.serviceId) ?? { all: 0, ok: 0 };
+      e.all += 1;
+      if (c.httpStatus === 200 && c.resultCode === 'I00000') e.ok += 1;
+      byApi.set(c.serviceId, e);
+    }
+    for (const [api, n] of byApi) {
+      expect(sum(samples, 'denki_external_calls_total', { system: 'occto', api, company: COMPANY }), api).toBe(n.all);
+      expect(sum(samples, 'denki_external_calls_total', { system: 'occto', api, outcome: 'ok' }), api).toBe(n.ok);
+      expect(sum(samples, 'denki_external_call_duration_seconds_count', { system: 'occto', api }), api).toBe(n.all);
+    }
+    expect(sum(samples, 'denki_external_calls_total', { system: 'occto', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(sum(samples, 'denki_external_calls_total', { system: 'occto' })).toBe(calls.length);
+
+    // Rate limit: every request passed the spacer; every activity attempt was dispatched by the queue.
+    expect(sum(samples, 'denki_rate_limit_wait_seconds_count', { system: 'occto', queue: QUEUE, stage: 'spacer' })).toBe(calls.length);
+    const dispatched = sum(samples, 'denki_rate_limit_wait_seconds_count', { system: 'occto', queue: QUEUE, stage: 'dispatch' });
+    expect(dispatched).toBeGreaterThan(0);
+    expect(dispatched).toBe(sum(samples, 'temporal_activity_schedule_to_start_latency_count', { task_queue: QUEUE }));
+    // Back-to-back calls of one company wait ~1 s in the spacer.
+    expect(sum(samples, 'denki_rate_limit_wait_seconds_sum', { queue: QUEUE, stage: 'spacer' })).toBeGreaterThan(0.5);
+
+    // The Temporal runtime's own metrics on the same endpoint.
+    expect(sum(samples, 'temporal_activity_execution_latency_count', { task_queue: QUEUE })).toBeGreaterThan(0);
+    expect(sum(samples, 'temporal_workflow_completed')).toBeGreaterThan(0);
+
+    // The person decides: the gauge goes back to 0.
+    await decideSwitchingIn(env.client, ng.workflowId, { action: 'abandon', decidedBy: 'approver1', reason: 'metrics test' });
+    await waitFor('denki_decisions_awaiting{kind="switching-in"} = 0', async () => sum(await scrape(), 'denki_decisions_awaiting', { kind: 'switching-in' }) === 0);
+    // Every visibility query of the gauges (the overdue ones compare DenkiDecisionDue) was accepted.
+    const after = await scrape();
+    expect(sum(after, 'denki_decisions_overdue', { kind: 'switching-in' })).toBe(0);
+    expect(sum(after, 'denki_decisions_refresh_failures_total')).toBe(0);
+
+    // Neither the customer's data nor the OCCTO password in the worker's logs.
+    for (const s of ['計測', 'ケイソク', '中之島', 'metrics-secret-password']) expect(worker.output()).not.toContain(s);
+  });
+
+  it('counts a server error and an unannounced maintenance window: the 500 and the 503s as calls, the durable waits and their seconds', async () => {
+    const before = await scrape();
+    const waitsBefore = sum(before, 'denki_maintenance_waits_total', { system: 'occto', kind: 'unannounced' });
+    const post = (path: string, body: unknown) => fetch(`${adminUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // The 500 comes after the window, at the application (IF_10610): retried after the policy's 5 s.
+    expect((await post('/faults', { kind: 'status', status: 500, count: 1, serviceId: 'IF_10610' })).status).toBe(200);
+    const now = Date.now();
+    expect((await post('/maintenance', { start: now - 1000, end: now + 3000, reason: 'metrics test' })).status).toBe(200);
+    const sw = await startSwitchingIn(env.client, base(supplyPoint('100', '06'), { unannouncedOutageRetry: '2 seconds' }));
+    await sw.handle.result();
+
+    const { calls, samples } = await consistentView();
+    expect(sum(samples, 'denki_external_calls_total', { system: 'occto', outcome: 'server_error' })).toBe(calls.filter((c) => c.httpStatus === 500).length);
+    expect(calls.filter((c) => c.httpStatus === 500)).toHaveLength(1);
+    const in503 = calls.filter((c) => c.inMaintenance).length;
+    expect(in503).toBeGreaterThan(0);
+    expect(sum(samples, 'denki_external_calls_total', { system: 'occto', outcome: 'maintenance' })).toBe(in503);
+    const waits = sum(samples, 'denki_maintenance_waits_total', { system: 'occto', kind: 'unannounced' }) - waitsBefore;
+    expect(waits).toBe(in503);
+    const seconds = sum(samples, 'denki_maintenance_wait_seconds_sum', { system: 'occto', kind: 'unannounced' });
+    expect(seconds).toBeGreaterThanOrEqual(2 * in503);
+    expect(sum(samples, 'denki_maintenance_wait_seconds_count', { system: 'occto', kind: 'unannounced', workflowType: 'switchingInWorkflow' })).toBe(in503);
+  });
+});
