@@ -44,6 +44,9 @@ export async function startConstruction(client: Client, raw: unknown): Promise<C
       taskQueue: WORKFLOWS_TASK_QUEUE,
       workflowId,
       args: [input as ConstructionInput],
+      // The reference is the business key: a finished application is never filed again under it
+      // (only a failed or terminated one may be started anew).
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SA_KIND, value: CONSTRUCTION_KIND_SA },
         { key: SA_CONSTRUCTION_KIND, value: input.kind },

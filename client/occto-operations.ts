@@ -75,6 +75,9 @@ async function start<S extends z.ZodType>(
       taskQueue: WORKFLOWS_TASK_QUEUE,
       workflowId: id,
       args: [raw],
+      // The caller's reference is part of the key: a finished request is never sent to OCCTO again
+      // under it (only a failed or terminated one may be started anew).
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SA_KIND, value: OCCTO_OPERATION_KIND },
         { key: SA_OPERATION, value: operation },

@@ -27,10 +27,9 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** A decision the workflow refused (its Update validator), with the workflow's reason. */
-export class DecisionRejectedError extends Error {
-  override name = 'DecisionRejectedError';
-}
+// Defined next to the Update error translation (one module, no import cycle); re-exported here
+// where callers have always found it.
+export { DecisionRejectedError } from './update-errors.js';
 
 export interface StartResult {
   workflowId: string;

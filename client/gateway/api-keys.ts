@@ -5,6 +5,8 @@
 //   approver  — answer decisions, read
 //   operator  — everything (start, decide, cancel, read, decode payloads in the Web UI)
 //   read-only — read
+// 'personal-data' (a relay's customer data on the current retailer's side) is for the people who
+// judge switchings only — approvers and operators (win-back ban, spec Appendix A).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -12,13 +14,13 @@ import { z } from 'zod';
 export const ROLES = ['app', 'approver', 'operator', 'read-only'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['start', 'read', 'decide', 'cancel', 'decode'] as const;
+export const PERMISSIONS = ['start', 'read', 'decide', 'cancel', 'decode', 'personal-data'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   app: ['start', 'read'],
-  approver: ['decide', 'read'],
-  operator: ['start', 'read', 'decide', 'cancel', 'decode'],
+  approver: ['decide', 'read', 'personal-data'],
+  operator: ['start', 'read', 'decide', 'cancel', 'decode', 'personal-data'],
   'read-only': ['read'],
 };
 

@@ -1,0 +1,150 @@
+// Lists over Temporal visibility: queries on the typed search attributes (workflows/search-attributes.ts,
+// never personal data), one page at a time with Temporal's own page token handed to the caller.
+import type { Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
+import { z } from 'zod';
+import type { ConstructionStage } from '../../workflows/kansai-takusou/construction.defs.js';
+import { CONSTRUCTION_KIND_SA } from '../../workflows/kansai-takusou/construction.defs.js';
+import { OCCTO_OPERATION_KIND, type OperationStage } from '../../workflows/occto/operations/operation.defs.js';
+import { SWITCHING_IN_KIND, type SwitchingInStage } from '../../workflows/occto/switching-in.defs.js';
+import { SWITCHING_OUT_KIND, type SwitchingOutStage } from '../../workflows/occto/switching-out.defs.js';
+import {
+  SA_APPLICATION_NO,
+  SA_AREA,
+  SA_AWAITING_HUMAN,
+  SA_COMPANY,
+  SA_CONSTRUCTION_KIND,
+  SA_DECISION_DUE,
+  SA_KIND,
+  SA_OPERATION,
+  SA_RELAY_NO,
+  SA_STAGE,
+  SA_SUPPLY_POINT,
+} from '../../workflows/search-attributes.js';
+import { HttpError } from './errors.js';
+
+/** Lifecycle kinds as their workflows publish them in DenkiKind. */
+export const KINDS = [SWITCHING_IN_KIND, SWITCHING_OUT_KIND, CONSTRUCTION_KIND_SA, OCCTO_OPERATION_KIND] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Where each kind's routes live. */
+export const ROUTE_PREFIX: Record<Kind, string> = {
+  'switching-in': '/v1/switching-in',
+  'switching-out': '/v1/switching-out',
+  construction: '/v1/construction',
+  'occto-operation': '/v1/occto-operations',
+};
+export const statusUrl = (kind: Kind, workflowId: string) => `${ROUTE_PREFIX[kind]}/${encodeURIComponent(workflowId)}`;
+
+// Stage names as runtime lists; the `Exact` checks fail to compile when a workflow gains a stage.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const SWITCHING_IN_STAGES = ['VALIDATING', 'REGISTERING_RELAY', 'AWAITING_JUDGEMENT', 'APPLYING_START', 'AWAITING_PROCESSING', 'AWAITING_DECISION', 'COMPENSATING', 'COMPLETED', 'ABANDONED', 'CANCELLED'] as const;
+const SWITCHING_OUT_STAGES = ['CHECKING_RECORDS', 'AWAITING_JUDGEMENT', 'REGISTERING_JUDGEMENT', 'APPLYING_STOP', 'AWAITING_PROCESSING', 'AWAITING_DECISION', 'COMPLETED', 'COMPLETED_NG', 'CANCELLED_BY_NEW_RETAILER', 'ABANDONED'] as const;
+const CONSTRUCTION_STAGES = ['VALIDATING', 'APPLYING', 'ATTACHING_FILES', 'COMPLETING_GROUP', 'AWAITING_ACCEPTANCE', 'IN_PROGRESS', 'AWAITING_COMPLETION', 'FILING_COMPLETION', 'AWAITING_RESULT', 'AWAITING_DECISION', 'CANCELLING', 'COMPLETED', 'CANCELLED'] as const;
+const OPERATION_STAGES = ['QUERYING', 'APPLYING', 'AWAITING_PROCESSING', 'CANCELLING', 'HOLDING', 'AWAITING_DECISION', 'COMPLETED', 'REJECTED', 'CANCELLED', 'ABANDONED'] as const;
+const _stageListsComplete: [
+  Exact<(typeof SWITCHING_IN_STAGES)[number], SwitchingInStage>,
+  Exact<(typeof SWITCHING_OUT_STAGES)[number], SwitchingOutStage>,
+  Exact<(typeof CONSTRUCTION_STAGES)[number], ConstructionStage>,
+  Exact<(typeof OPERATION_STAGES)[number], OperationStage>,
+] = [true, true, true, true];
+
+export const STAGES_BY_KIND: Record<Kind, readonly string[]> = {
+  'switching-in': SWITCHING_IN_STAGES,
+  'switching-out': SWITCHING_OUT_STAGES,
+  construction: CONSTRUCTION_STAGES,
+  'occto-operation': OPERATION_STAGES,
+};
+export const ALL_STAGES = [...new Set(Object.values(STAGES_BY_KIND).flat())].sort() as [string, ...string[]];
+
+export const kindSchema = z.enum(KINDS, { error: `kind must be one of ${KINDS.join(', ')}` });
+export const stageSchema = (stages: readonly string[] = ALL_STAGES, kind?: string) =>
+  z.enum(stages as [string, ...string[]], { error: `stage must be one of ${stages.join(', ')}${kind ? ` (the stages of ${kind})` : ''}` });
+
+export interface ListFilter {
+  kind?: Kind;
+  awaitingHuman?: boolean;
+  running?: boolean;
+  stage?: string;
+  company?: string;
+  area?: string;
+}
+
+// Values reach the query only after their zod schemas accepted them (enums, digits); the quote
+// check is a second fence against query injection.
+const quote = (v: string) => {
+  if (!/^[\w.:/-]+$/.test(v)) throw new HttpError(400, 'VALIDATION_FAILED', `filter value ${JSON.stringify(v)} may hold letters, digits and . : / - _ only`);
+  return `'${v}'`;
+};
+
+export function visibilityQuery(f: ListFilter): string {
+  const parts: string[] = [];
+  parts.push(f.kind ? `${SA_KIND.name} = ${quote(f.kind)}` : `${SA_KIND.name} IN (${KINDS.map(quote).join(', ')})`);
+  if (f.running !== false) parts.push(`ExecutionStatus = 'Running'`);
+  if (f.awaitingHuman !== undefined) parts.push(`${SA_AWAITING_HUMAN.name} = ${f.awaitingHuman}`);
+  if (f.stage) parts.push(`${SA_STAGE.name} = ${quote(f.stage)}`);
+  if (f.company) parts.push(`${SA_COMPANY.name} = ${quote(f.company)}`);
+  if (f.area) parts.push(`${SA_AREA.name} = ${quote(f.area)}`);
+  return parts.join(' AND ');
+}
+
+export interface WorkItem {
+  workflowId: string;
+  kind?: string;
+  stage?: string;
+  company?: string;
+  area?: string;
+  supplyPointId?: string;
+  relayNo?: string;
+  operation?: string;
+  constructionKind?: string;
+  applicationNo?: string;
+  awaitingHuman?: boolean;
+  decisionDue?: string;
+  startTime: string;
+  status: string;
+}
+
+/** One page of workflows matching `f`; `nextPageToken` absent on the last page. */
+export async function listPage(client: Client, f: ListFilter, limit: number, pageToken?: string): Promise<{ items: WorkItem[]; nextPageToken?: string }> {
+  let res;
+  try {
+    res = await client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query: visibilityQuery(f),
+      pageSize: limit,
+      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+    });
+  } catch (err) {
+    if (pageToken && (err as { code?: number }).code === 3 /* INVALID_ARGUMENT */) {
+      throw new HttpError(400, 'VALIDATION_FAILED', 'pageToken is not a token of this list: pass nextPageToken from the previous page as it was', [
+        { field: 'query.pageToken', rule: 'page-token', message: 'not a token of this list (filters must stay the same between pages)' },
+      ]);
+    }
+    throw err;
+  }
+  const items: WorkItem[] = [];
+  for (const raw of res.executions ?? []) {
+    const info = await executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace);
+    const sa = info.typedSearchAttributes;
+    const kind = sa.get(SA_KIND);
+    items.push({
+      workflowId: info.workflowId,
+      kind,
+      stage: sa.get(SA_STAGE),
+      company: sa.get(SA_COMPANY),
+      area: sa.get(SA_AREA),
+      supplyPointId: sa.get(SA_SUPPLY_POINT),
+      relayNo: sa.get(SA_RELAY_NO),
+      operation: sa.get(SA_OPERATION),
+      constructionKind: sa.get(SA_CONSTRUCTION_KIND),
+      applicationNo: sa.get(SA_APPLICATION_NO),
+      awaitingHuman: sa.get(SA_AWAITING_HUMAN),
+      decisionDue: sa.get(SA_DECISION_DUE)?.toISOString(),
+      startTime: info.startTime.toISOString(),
+      status: (KINDS as readonly string[]).includes(kind ?? '') ? statusUrl(kind as Kind, info.workflowId) : '',
+    });
+  }
+  const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+  return { items, ...(token ? { nextPageToken: token } : {}) };
+}
