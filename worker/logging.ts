@@ -1,7 +1,9 @@
 // Structured logs (pino JSON) for our code and for the Temporal runtime, with personal data and
 // secrets redacted two ways (docs/observability.md):
-//   - by key: the value of every key in REDACTED_KEYS (any depth, any letter case, - and _ ignored)
-//     becomes '[redacted]', in logged objects, child bindings and errors' own properties;
+//   - by key: the value of every key in REDACTED_KEYS, and of every key naming a credential
+//     (CREDENTIAL_WORDS: OCCTO_12346_PASSWORD, X-Api-Key, Set-Cookie…), at any depth and in any
+//     letter case ('-' and '_' ignored), becomes '[redacted]' — in logged objects, child bindings
+//     and errors' own properties;
 //   - by value: in the finished JSON line (message, error message and stack included), every
 //     registered secret (registerSecrets: the worker's passwords, login IDs, keys) and everything
 //     shaped like a secret or a contact detail (private-key PEM blocks, Bearer/Basic credentials,
@@ -27,6 +29,9 @@ export const REDACTED_KEYS = [
   'key', 'privateKey', 'cert', 'pfx', 'keys', 'payloadKeys', 'codecKeys', 'DENKI_PAYLOAD_KEYS',
 ];
 
+/** Keys containing any of these (normalised) name a credential, e.g. OCCTO_12346_PASSWORD, sessionToken. */
+export const CREDENTIAL_WORDS = ['password', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'authorization', 'cookie', 'loginid', 'payloadkeys', 'codeckeys'];
+
 const normal = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
 const REDACTED = new Set(REDACTED_KEYS.map(normal));
 const MAX_DEPTH = 12;
@@ -34,7 +39,8 @@ export const REDACTED_VALUE = '[redacted]';
 
 /** Is the value of `key` redacted? */
 export function isRedactedKey(key: string): boolean {
-  return REDACTED.has(normal(key));
+  const k = normal(key);
+  return REDACTED.has(k) || CREDENTIAL_WORDS.some((w) => k.includes(w));
 }
 
 /**
@@ -133,17 +139,23 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'de
   const options: pino.LoggerOptions = {
     name,
     level,
-    formatters: {
-      // Every log object and every child's bindings pass through here, however deep the data sits.
-      log: (obj) => redactDeep(obj) as Record<string, unknown>,
-      bindings: (b) => redactDeep(b) as pino.Bindings,
-    },
+    // Every log object passes through here, however deep the data sits.
+    formatters: { log: (obj) => redactDeep(obj) as Record<string, unknown> },
     // Errors are already plain (redacted) objects: pino's serializer would take them for errors again.
     serializers: { err: (e: unknown) => e },
     // The finished line, message included: secrets and secret-shaped values by value.
     hooks: { streamWrite: redactText },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const logger = destination ? pino(options, destination) : pino(options);
+  // Child bindings are serialised once, when the child is made, and pino gives children no bindings
+  // formatter: redact them here. Children inherit this method (they are prototypes of the root).
+  type Child = (this: pino.Logger, bindings: pino.Bindings, options?: pino.ChildLoggerOptions) => pino.Logger;
+  const child = logger.child as unknown as Child;
+  const redactingChild: Child = function (bindings, childOptions) {
+    return child.call(this, redactDeep(bindings) as pino.Bindings, childOptions);
+  };
+  logger.child = redactingChild as unknown as typeof logger.child;
+  return logger;
 }
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

@@ -1,12 +1,29 @@
-// worker/logging.ts: pino JSON logs with personal data and secrets redacted by key.
+// worker/logging.ts: pino JSON logs with personal data and secrets redacted by key, and secrets
+// (registered values and secret-shaped text) redacted by value wherever they occur in a line.
 //
 // createLogger() takes no destination and pino writes to fd 1 directly (sonic-boom), so the lines are
 // captured by pointing the logger's stream (pino.symbols.streamSym, part of pino's public `symbols`)
 // at an in-memory Writable. Everything else — level, name, redact paths, censor — is createLogger's.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
-import { PinoTemporalLogger, REDACTED_KEYS, createLogger } from '../../worker/logging.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createDevPki, devPkiFiles } from '../../scripts/dev-pki.js';
+import { loadWorkerConfig } from '../../worker/config.js';
+import { generateCodecKeySpec } from '../../worker/payload-codec.js';
+import {
+  PinoTemporalLogger,
+  REDACTED_KEYS,
+  clearSecrets,
+  createLogger,
+  isRedactedKey,
+  redactText,
+  registerSecrets,
+  workerSecrets,
+} from '../../worker/logging.js';
 
 type Line = Record<string, unknown>;
 
@@ -45,6 +62,8 @@ describe('REDACTED_KEYS', () => {
       'juyoshaMei', 'juyoshaMeiKana', 'juyoshaJusho', 'juyoshaDenwa',
       'password', 'passphrase', 'loginId', 'loginID', 'key', 'cert', 'pfx', 'authorization', 'apiKey',
       'shokaiPassword', 'relayDetails',
+      'customerName', 'email', 'mail', 'site', 'changes', 'juyoBashoJusho', 'kojitenDenwa', 'tatemonoMei', 'renrakuJiko',
+      'privateKey', 'cookie', 'set-cookie', 'x-api-key', 'token', 'keys', 'codecKeys', 'DENKI_PAYLOAD_KEYS',
     ]) {
       expect(REDACTED_KEYS, key).toContain(key);
     }
@@ -196,5 +215,165 @@ describe('createLogger: redaction at any depth and in any letter case', () => {
     expect(out).not.toContain('06-1111-2222');
     expect(out).toContain('"msg":"m"');
     expect(out).toContain('[redacted]');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every kind of personal data and secret, at any depth, and secrets inside messages
+// ---------------------------------------------------------------------------------------------
+
+const PEM_KEY = ['-----BEGIN PRIVATE KEY-----', 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgPRIVATEKEYPRIVATEKEY', 'hRANCAARPRIVATEKEYPRIVATEKEYPRIVATEKEYPRIVATEKEYPRIVATEKEYPRIVATEKEY', '-----END PRIVATE KEY-----'].join('\n');
+
+/** Each kind of data the logs must never carry: [kind, the fields holding it, the recognisable values]. */
+const KINDS: [string, Record<string, unknown>, string[]][] = [
+  ['names', { customer: { name: '山田 太郎' }, customerName: '鈴木 一郎', juyoshaMei: '佐藤 花子', kojitenMei: '高橋電気工事', tatemonoMei: 'メゾン中之島' }, ['山田', '鈴木', '佐藤', '高橋電気', 'メゾン']],
+  ['kana', { kana: 'ヤマダ タロウ', juyoshaMeiKana: 'サトウ ハナコ' }, ['ヤマダ', 'サトウ']],
+  ['addresses', { address: '京都府京都市下京区', juyoshaJusho: '大阪府大阪市北区', juyoBashoJusho: '兵庫県神戸市', secchiBasho: '奈良県奈良市' }, ['京都府', '大阪府', '兵庫県', '奈良県']],
+  ['phone numbers', { phone: '06-1111-2222', Tel: '075-333-4444', juyoshaDenwa: '0312345678', kojitenDenwa: '090-5555-6666' }, ['1111-2222', '333-4444', '0312345678', '5555-6666']],
+  ['e-mail addresses', { email: 'hanako@example.jp', mail: 'taro@example.co.jp', mailAddress: 'ichiro@example.com' }, ['hanako@', 'taro@', 'ichiro@']],
+  ['relay details', { relayDetails: { relayNo: 'R1', customer: { name: '伊藤 次郎' } } }, ['伊藤']],
+  ['customer records', { records: [{ company: '12346', status: 'ACTIVE', customer: { name: '渡辺 三郎', kana: 'ワタナベ', address: '滋賀県', phone: '077-111-2222' } }] }, ['渡辺', 'ワタナベ', '滋賀県', '111-2222']],
+  ['construction sites and customer changes', { site: { customerName: '中村 四郎', address: '和歌山県' }, changes: { name: '小林 五郎' } }, ['中村', '和歌山県', '小林']],
+  ['passwords', { password: 'pw-Alpha-1', Passphrase: 'pw-Bravo-2', shokaiPassword: 'pw-Charlie-3', OCCTO_12346_PASSWORD: 'pw-Delta-4' }, ['pw-Alpha-1', 'pw-Bravo-2', 'pw-Charlie-3', 'pw-Delta-4']],
+  ['login IDs', { loginID: 'login-Echo-5', OCCTO_LOGIN_ID: 'login-Foxtrot-6' }, ['login-Echo-5', 'login-Foxtrot-6']],
+  ['API keys', { apiKey: 'key-Golf-7', 'X-Api-Key': 'key-Hotel-8', sessionToken: 'tok-India-9' }, ['key-Golf-7', 'key-Hotel-8', 'tok-India-9']],
+  ['private keys', { key: PEM_KEY, privateKey: 'pk-Juliet-10' }, ['PRIVATEKEYPRIVATEKEY', 'pk-Juliet-10']],
+  ['payload keys', { DENKI_PAYLOAD_KEYS: 'k1:cGF5bG9hZC1LaWxvLTExAAAAAAAAAAAAAAAAAAAAAAA=', codecKeys: { activeKeyId: 'k1', keys: { k1: 'payload-Lima-12' } } }, ['cGF5bG9hZC1LaWxvLTEx', 'payload-Lima-12']],
+  ['cookies', { cookie: 'session=cookie-Mike-13', 'Set-Cookie': 'session=cookie-November-14; HttpOnly' }, ['cookie-Mike-13', 'cookie-November-14']],
+  ['authorization headers', { authorization: 'Bearer auth-Oscar-15', 'Proxy-Authorization': 'Basic auth-Papa-16' }, ['auth-Oscar-15', 'auth-Papa-16']],
+];
+
+/** `value` under `depth` levels of objects and one array. */
+function nest(value: Record<string, unknown>, depth: number): Record<string, unknown> {
+  let v: Record<string, unknown> = value;
+  for (let i = 0; i < depth; i++) v = { [`level${i}`]: i === 1 ? [v] : v };
+  return v;
+}
+
+describe('every kind of personal data and secret is redacted at any depth', () => {
+  for (const [kind, fields, values] of KINDS) {
+    it(kind, () => {
+      const c = capturedLogger();
+      for (const depth of [0, 1, 3, 7]) c.logger.info({ ...nest(fields, depth), supplyPointId: '0612345678901234567890' }, `${kind} at depth ${depth}`);
+      c.logger.child(fields).info(`${kind} in bindings`);
+      new PinoTemporalLogger(c.logger).warn(`${kind} in SDK metadata`, { activity: { input: fields } });
+      const out = c.raw.join('');
+      for (const v of values) expect(out, v).not.toContain(v);
+      expect(c.lines).toHaveLength(6);
+      expect(out).toContain('[redacted]');
+      // What is not personal stays readable.
+      expect(c.lines[0]).toMatchObject({ supplyPointId: '0612345678901234567890', msg: `${kind} at depth 0` });
+    });
+  }
+
+  it('keeps ordinary business fields', () => {
+    for (const key of ['company', 'category', 'supplyPointId', 'serviceID', 'requestID', 'stage', 'outcome', 'relayNo', 'applicationNo', 'activeKeyId', 'durationMs', 'spacedMs']) {
+      expect(isRedactedKey(key), key).toBe(false);
+    }
+  });
+});
+
+describe('secrets and secret-shaped values inside messages', () => {
+  afterEach(() => clearSecrets());
+
+  it('replaces every registered secret wherever it occurs: message, error message, cause, stack, fields, bindings', () => {
+    registerSecrets(['occto-login-42', 'Pa$$w0rd"with\\quotes', 'x', undefined, '']);
+    const c = capturedLogger();
+    c.logger.info('login occto-login-42 refused');
+    c.logger.warn({ detail: 'sent occto-login-42 / Pa$$w0rd"with\\quotes' }, 'free text');
+    const err = new Error('auth failed for occto-login-42', { cause: new Error('password Pa$$w0rd"with\\quotes rejected') });
+    c.logger.error(err);
+    c.logger.error({ err, attempt: 2 }, 'call failed');
+    c.logger.child({ note: 'as occto-login-42' }).info('child');
+    new PinoTemporalLogger(c.logger).error('activity failed: occto-login-42', { error: err });
+    const out = c.raw.join('');
+    expect(out).not.toContain('occto-login-42');
+    expect(out).not.toContain('Pa$$w0rd');
+    expect(c.lines).toHaveLength(6);
+    expect(c.lines[0]!.msg).toBe('login [redacted] refused');
+    expect(c.lines[2]!.msg).toBe('auth failed for [redacted]');
+    // The error keeps its shape: type, message with causes, stack.
+    expect(c.lines[3]!.err).toMatchObject({ type: 'Error', message: expect.stringContaining('[redacted]') });
+    expect(String((c.lines[3]!.err as Line).stack)).toContain('at ');
+    // Too short to register ('x'): ordinary text is left alone.
+    c.logger.info('x marks the spot');
+    expect(c.lines[6]!.msg).toBe('x marks the spot');
+  });
+
+  it('redacts secret-shaped text without registration: private keys, Authorization credentials, gateway API keys, e-mail, phone numbers', () => {
+    const c = capturedLogger();
+    c.logger.warn(`tls: bad key ${PEM_KEY}`);
+    c.logger.warn({ detail: `header was Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig and Basic dXNlcjpwYXNzd29yZA==` }, 'upstream refused');
+    c.logger.warn('key dk_operator_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdefg was revoked');
+    c.logger.warn('reply to hanako.yamada@example.co.jp or call 06-1234-5678 / 090-1111-2222 (0120-123-456)');
+    const out = c.raw.join('');
+    for (const s of ['PRIVATEKEYPRIVATEKEY', 'eyJhbGciOiJIUzI1NiJ9', 'dXNlcjpwYXNzd29yZA', 'AbCdEfGhIjKlMnOpQrStUvWxYz', 'hanako.yamada', '1234-5678', '1111-2222', '123-456']) {
+      expect(out, s).not.toContain(s);
+    }
+    expect(c.lines.map((l) => l.msg)).toEqual([
+      'tls: bad key [redacted private key]',
+      'upstream refused',
+      'key [redacted api key] was revoked',
+      'reply to [redacted email] or call [redacted phone] / [redacted phone] ([redacted phone])',
+    ]);
+    expect(c.lines[1]!.detail).toBe('header was Bearer [redacted] and Basic [redacted]');
+  });
+
+  it('leaves dates, IDs and timestamps alone', () => {
+    const text = 'switching-in/12346/0612345678901234567890 on 2026-04-01 at 2026-04-01T09:00:00+09:00, request 550e8400-e29b-41d4-a716-446655440000, IF_10110, occto.12346';
+    expect(redactText(text)).toBe(text);
+  });
+
+  it('keeps Error properties (ApplicationFailure details) but redacts personal keys in them', () => {
+    const c = capturedLogger();
+    const failure = ApplicationFailure.create({ type: 'OcctoBusinessError', message: 'OCCTO IF_10110 ERR_20040', details: [{ code: 'ERR_20040', customer: { name: '山田 太郎' } }] });
+    c.logger.warn({ err: failure, when: new Date('2026-04-01T00:00:00Z') }, 'business error');
+    const line = c.lines[0]!;
+    expect(line.err).toMatchObject({ type: 'ApplicationFailure', message: 'OCCTO IF_10110 ERR_20040', details: [{ code: 'ERR_20040', customer: '[redacted]' }] });
+    expect(line.when).toBe('2026-04-01T00:00:00.000Z');
+    expect(c.raw.join('')).not.toContain('山田');
+  });
+});
+
+describe('workerSecrets: what a worker registers from its configuration', () => {
+  const COMPANY = '12346';
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'logging-secrets-'));
+    await createDevPki({ companies: [COMPANY], dir });
+  });
+  afterAll(() => {
+    clearSecrets();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the OCCTO login ID, password and private key, たくそう君 API keys and headers, the payload keys', () => {
+    const files = devPkiFiles([COMPANY]);
+    const spec = generateCodecKeySpec('k1');
+    const config = loadWorkerConfig({
+      DENKI_COMPANIES: COMPANY,
+      OCCTO_ENDPOINT: 'https://occto.example.jp/soap',
+      OCCTO_CERT_FILE: join(dir, files.clients[COMPANY]!.cert),
+      OCCTO_KEY_FILE: join(dir, files.clients[COMPANY]!.key),
+      OCCTO_CA_FILE: join(dir, files.ca.cert),
+      OCCTO_LOGIN_ID: 'retailer-api-01',
+      OCCTO_PASSWORD: 'S3cret-Pass!word-42',
+      DENKI_PAYLOAD_KEYS: spec,
+    });
+    const takusou = { client: { companies: { [COMPANY]: { apiKey: 'takusou-key-0001', apiKeyHeader: 'X-API-Key', headers: { 'Ocp-Apim-Subscription-Key': 'subscription-0002' } } } } };
+    const secrets = workerSecrets({ ...config, takusou: takusou as never });
+    const keyPem = readFileSync(join(dir, files.clients[COMPANY]!.key), 'utf8').trim();
+    const keyMaterial = spec.slice(spec.indexOf(':') + 1);
+    expect(secrets).toEqual(expect.arrayContaining(['retailer-api-01', 'S3cret-Pass!word-42', 'takusou-key-0001', 'subscription-0002', keyMaterial]));
+    expect(secrets.some((s) => s.trim() === keyPem)).toBe(true);
+    // The certificate is public: not a secret.
+    expect(secrets.join('\n')).not.toContain('BEGIN CERTIFICATE');
+
+    registerSecrets(secrets);
+    const c = capturedLogger();
+    const keyLine = keyPem.split('\n')[1]!;
+    c.logger.error(new Error(`login retailer-api-01/S3cret-Pass!word-42 refused; key ${keyMaterial}; header subscription-0002; pem line ${keyLine}`));
+    const out = c.raw.join('');
+    for (const s of ['retailer-api-01', 'S3cret-Pass!word-42', keyMaterial, 'subscription-0002', keyLine]) expect(out, s).not.toContain(s);
   });
 });
