@@ -38,8 +38,8 @@ export interface WorkerConfig {
   statusTracking: StatusTrackingConfig;
   /** Current-retailer switching: CUSTOMER_RECORDS_FILE and SWITCHING_OUT_AUTO_JUDGE (JSON). */
   customerRecords?: { filePath: string; autoJudge?: AutoJudgeRule };
-  /** Prometheus /metrics (METRICS_ADDRESS) and the decision gauges' refresh (METRICS_DECISIONS_INTERVAL); off when absent. */
-  metrics?: { address: string; decisionsIntervalMs: number };
+  /** Prometheus /metrics (METRICS_ADDRESS) and the decision gauges' refresh (METRICS_DECISIONS_INTERVAL; undefined = off); off when absent. */
+  metrics?: { address: string; decisionsIntervalMs?: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -121,9 +121,10 @@ export const workerEnvSchema = z.object({
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === '') return 30_000;
+      if (v === 'off') return undefined; // e.g. every worker process but one, when scaled out
       const ms = parseDurationMs(/^\d+$/.test(v) ? Number(v) : v);
       if (ms === undefined || ms < 1_000) {
-        ctx.addIssue({ code: 'custom', message: `METRICS_DECISIONS_INTERVAL must be a duration of at least 1 second, like "30 seconds" or milliseconds (got '${v}')` });
+        ctx.addIssue({ code: 'custom', message: `METRICS_DECISIONS_INTERVAL must be a duration of at least 1 second, like "30 seconds" or milliseconds, or 'off' (got '${v}')` });
         return z.NEVER;
       }
       return ms;

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     customerRecords: config.customerRecords,
   });
   // Decisions awaiting a person, from visibility (one query set per interval per worker process).
-  const decisions = config.metrics ? startDecisionGauges({ client: temporalClient, intervalMs: config.metrics.decisionsIntervalMs, logger }) : undefined;
+  const decisionsIntervalMs = config.metrics?.decisionsIntervalMs;
+  const decisions = decisionsIntervalMs ? startDecisionGauges({ client: temporalClient, intervalMs: decisionsIntervalMs, logger }) : undefined;
   logger.info({ companies: config.companies, ratePerSecond: config.occtoRatePerSecond, queues: set.workers.map((w) => w.options.taskQueue), metrics: config.metrics?.address ?? 'off' }, 'worker started');
   try {
     await set.run(); // Runtime handles SIGINT/SIGTERM: workers drain and run() resolves

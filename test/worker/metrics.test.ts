@@ -36,6 +36,8 @@ describe('METRICS_ADDRESS and METRICS_DECISIONS_INTERVAL', () => {
     expect(loadWorkerConfig({ ...baseEnv, METRICS_ADDRESS: '0.0.0.0:9464' }).metrics).toEqual({ address: '0.0.0.0:9464', decisionsIntervalMs: 30_000 });
     expect(loadWorkerConfig({ ...baseEnv, METRICS_ADDRESS: '[::]:9464', METRICS_DECISIONS_INTERVAL: '5 seconds' }).metrics).toEqual({ address: '[::]:9464', decisionsIntervalMs: 5_000 });
     expect(loadWorkerConfig({ ...baseEnv, METRICS_ADDRESS: '127.0.0.1:0', METRICS_DECISIONS_INTERVAL: '2000' }).metrics?.decisionsIntervalMs).toBe(2_000);
+    // 'off': this process exports metrics but does not query visibility for the decision gauges.
+    expect(loadWorkerConfig({ ...baseEnv, METRICS_ADDRESS: '127.0.0.1:9464', METRICS_DECISIONS_INTERVAL: 'off' }).metrics).toEqual({ address: '127.0.0.1:9464', decisionsIntervalMs: undefined });
   });
 
   it.each(['localhost:9464', '9464', '0.0.0.0', '1.2.3.4:70000', '999.1.1.1:9464', '[zz]:9464', 'http://0.0.0.0:9464'])('refuses METRICS_ADDRESS=%s, naming the variable and the rule', (address) => {
