@@ -3,10 +3,12 @@
 // client with the payload codec, listen, and one JSON line on stdout once listening:
 //   {"gateway":{"url":"http://127.0.0.1:8080","docs":"http://127.0.0.1:8080/docs"}}
 // SIGTERM / SIGINT close the server (in-flight requests finish) and the Temporal connection.
+// Logs (pino JSON) go to stderr.
 //
 // The Temporal connection is lazy: the gateway starts even while Temporal is still coming up, and
 // answers 503 until it is reachable, instead of failing to start.
 import { Connection } from '@temporalio/client';
+import pino from 'pino';
 import { createLogger } from '../../worker/logging.js';
 import { createTemporalClient } from '../temporal-client.js';
 import { loadGatewayConfig } from './config.js';
@@ -14,7 +16,8 @@ import { buildGateway } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
-  const logger = createLogger(config.logLevel, 'denki-flow-gateway');
+  // Logs go to stderr: stdout carries only the one line above, for scripts to read.
+  const logger = createLogger(config.logLevel, 'denki-flow-gateway', pino.destination({ dest: 2, sync: false }));
   const connection = Connection.lazy({ address: config.temporal.address });
   const client = await createTemporalClient({ connection, namespace: config.temporal.namespace, codecKeys: config.codecKeys });
   const app = await buildGateway({ client, apiKeys: config.apiKeys, logger, bulkRowsPerSecond: config.bulkRowsPerSecond });
@@ -36,7 +39,10 @@ async function main(): Promise<void> {
     void app
       .close()
       .then(() => connection.close())
-      .then(() => process.exit(0), () => process.exit(1));
+      .then(
+        () => logger.flush(() => process.exit(0)),
+        () => logger.flush(() => process.exit(1)),
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

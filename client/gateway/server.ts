@@ -17,7 +17,7 @@ import { fromFastifyError, handleError, HttpError, sendError } from './errors.js
 import { installMetrics } from './metrics.js';
 import { pruneUnusedSchemas } from './openapi.js';
 import { bulkRoutes } from './routes/bulk.js';
-import { guarded, rolesNote, SECURITY, type GatewayContext } from './routes/common.js';
+import { errorResponses, guarded, rolesNote, SECURITY, type GatewayContext } from './routes/common.js';
 import { constructionRoutes } from './routes/construction.js';
 import { occtoOperationRoutes } from './routes/occto-operations.js';
 import { switchingInRoutes } from './routes/switching-in.js';
@@ -150,8 +150,17 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     installAuth(api, opts.apiKeys);
     api.get('/metrics', {
       ...guarded('read'),
-      schema: { tags: ['service'], operationId: 'metrics', summary: 'Prometheus metrics (text exposition format)', description: 'Request counts by route template and status, durations.' + rolesNote('read'), security: SECURITY, querystring: z.object({}).strict() },
-      handler: async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+      schema: {
+        tags: ['service'],
+        operationId: 'metrics',
+        summary: 'Prometheus metrics (text exposition format)',
+        description: 'Request counts by route template and status, durations.' + rolesNote('read'),
+        security: SECURITY,
+        querystring: z.object({}).strict(),
+        response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } }, ...errorResponses() },
+      },
+      // The exposition text goes out as it is (no JSON serialisation).
+      handler: async (_req, reply) => reply.type(metrics.registry.contentType).serializer((p) => p as string).send(await metrics.registry.metrics()),
     });
     await api.register(switchingInRoutes(ctx));
     await api.register(switchingOutRoutes(ctx));
