@@ -162,11 +162,33 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error',
 };
 
+export const FAILURE_MESSAGE_WITHHELD = '[withheld: failure messages may carry customer data — read it decoded in the Web UI or with the CLI]';
+
+/**
+ * An error of the SDK's lifecycle lines ('Workflow failed', 'Activity failed') without its
+ * message: failure messages can carry input values (history keeps them encrypted,
+ * encodeCommonAttributes), so the log keeps the kind, the failure type and the stack frames.
+ */
+function withoutFailureMessage(error: unknown, depth = 0): unknown {
+  if (!error || typeof error !== 'object' || depth > 5) return error;
+  const e = error as { name?: unknown; type?: unknown; nonRetryable?: unknown; stack?: unknown; cause?: unknown };
+  const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n') : undefined;
+  return {
+    type: typeof e.name === 'string' ? e.name : error.constructor?.name,
+    ...(typeof e.type === 'string' ? { failureType: e.type } : {}),
+    ...(typeof e.nonRetryable === 'boolean' ? { nonRetryable: e.nonRetryable } : {}),
+    message: FAILURE_MESSAGE_WITHHELD,
+    ...(frames ? { stack: frames } : {}),
+    ...(e.cause ? { cause: withoutFailureMessage(e.cause, depth + 1) } : {}),
+  };
+}
+
 /** Temporal's Logger interface over pino, so SDK and workflow logs are the same JSON stream. */
 export class PinoTemporalLogger implements TemporalLogger {
   constructor(private readonly logger: pino.Logger) {}
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    this.logger[LEVELS[level]](meta ?? {}, message);
+    const m = meta && 'error' in meta ? { ...meta, error: withoutFailureMessage(meta.error) } : meta;
+    this.logger[LEVELS[level]](m ?? {}, message);
   }
   trace(message: string, meta?: LogMetadata) { this.log('TRACE', message, meta); }
   debug(message: string, meta?: LogMetadata) { this.log('DEBUG', message, meta); }
