@@ -1,10 +1,10 @@
 // Prometheus metrics of a real worker PROCESS (the runtime with its exporter is installed once per
 // process, so never in this one): the Temporal dev server, the OCCTO simulator and worker/main.ts
 // with METRICS_ADDRESS. Switchings make OCCTO calls, one waits for a person, one meets an
-// unannounced maintenance window; /metrics must show all of it, the counts matching the
-// simulator's own record of the calls it received.
+// unannounced maintenance window, a construction application calls たくそう君; /metrics must show all
+// of it, the counts matching the simulators' own records of the calls they received.
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,14 +14,21 @@ import { startTs, type Proc } from '../support/processes.js';
 import { decideSwitchingIn, getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
 import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
 import type { SwitchingInStatus } from '../../workflows/occto/switching-in.defs.js';
+import { startConstruction } from '../../client/construction.js';
+import { constructionInput, constructionRef } from '../support/takusou-harness.js';
 
 let env: TestWorkflowEnvironment;
 let sim: Proc;
+let takusouSim: Proc;
 let worker: Proc;
 let adminUrl = '';
+let takusouAdminUrl = '';
 let metricsUrl = '';
 const dir = mkdtempSync(join(tmpdir(), 'denki-metrics-'));
 const QUEUE = `occto.${COMPANY}`;
+const TAKUSOU_QUEUE = `kansai-takusou.${COMPANY}`;
+const drawing = join(dir, 'drawing.pdf');
+writeFileSync(drawing, Buffer.alloc(2048, 1));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,8 +55,18 @@ beforeAll(async () => {
     OCCTO_SIM_PROCESSING_DELAY_MS: '1000',
     OCCTO_SIM_LOG_LEVEL: 'warn',
   });
-  const info = await sim.firstJsonLine<{ occtoSimulator: { endpoint: string; adminUrl: string; caFile: string; clientCerts: Record<string, { cert: string; key: string }> } }>();
+  takusouSim = startTs('simulators/kansai-takusou/main.ts', {
+    TAKUSOU_SIM_PORT: '0',
+    TAKUSOU_SIM_ADMIN_PORT: '0',
+    TAKUSOU_SIM_CERT_DIR: `${dir}/takusou-pki`,
+    TAKUSOU_SIM_LOG_LEVEL: 'warn',
+  });
+  const [info, takusou] = await Promise.all([
+    sim.firstJsonLine<{ occtoSimulator: { endpoint: string; adminUrl: string; caFile: string; clientCerts: Record<string, { cert: string; key: string }> } }>(),
+    takusouSim.firstJsonLine<{ takusouSimulator: { url: string; adminUrl: string; caFile: string } }>(),
+  ]);
   adminUrl = info.occtoSimulator.adminUrl;
+  takusouAdminUrl = takusou.takusouSimulator.adminUrl;
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   worker = startTs('worker/main.ts', {
     TEMPORAL_ADDRESS: env.address,
@@ -60,6 +77,8 @@ beforeAll(async () => {
     OCCTO_KEY_FILE: info.occtoSimulator.clientCerts[COMPANY]!.key,
     OCCTO_LOGIN_ID: 'metrics-login',
     OCCTO_PASSWORD: 'metrics-secret-password',
+    TAKUSOU_BASE_URL: takusou.takusouSimulator.url,
+    TAKUSOU_CA_FILE: takusou.takusouSimulator.caFile,
     DENKI_PAYLOAD_KEYS: TEST_KEY_SPEC,
     LOG_LEVEL: 'warn',
     METRICS_ADDRESS: `127.0.0.1:${port}`,
@@ -70,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await sim?.stop();
+  await Promise.all([sim?.stop(), takusouSim?.stop()]);
   await env?.teardown();
 });
 
@@ -112,18 +131,19 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 
 interface SimCall {
   serviceId: string;
+  service?: string;
   httpStatus: number;
   resultCode?: string;
   inMaintenance: boolean;
 }
-const simCalls = async () => (await (await fetch(`${adminUrl}/calls`)).json()) as SimCall[];
+const simCalls = async (url = adminUrl) => (await (await fetch(`${url}/calls`)).json()) as SimCall[];
 
-/** The simulator's calls and a scrape taken while no call arrived in between (none in flight). */
-async function consistentView(): Promise<{ calls: SimCall[]; samples: Sample[] }> {
+/** A simulator's calls and a scrape taken while no call arrived in between (none in flight). */
+async function consistentView(url = adminUrl): Promise<{ calls: SimCall[]; samples: Sample[] }> {
   for (let i = 0; i < 20; i++) {
-    const before = await simCalls();
+    const before = await simCalls(url);
     const samples = await scrape();
-    const after = await simCalls();
+    const after = await simCalls(url);
     if (before.length === after.length && after.every((c) => c.httpStatus !== 0)) return { calls: after, samples };
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -216,5 +236,30 @@ describe('worker metrics on /metrics (dev server + simulator + worker processes)
     const seconds = sum(samples, 'denki_maintenance_wait_seconds_sum', { system: 'occto', kind: 'unannounced' });
     expect(seconds).toBeGreaterThanOrEqual(2 * in503);
     expect(sum(samples, 'denki_maintenance_wait_seconds_count', { system: 'occto', kind: 'unannounced', workflowType: 'switchingInWorkflow' })).toBe(in503);
+  });
+
+  it('counts たくそう君 calls by service and outcome as its simulator saw them, and the dispatch wait on its queue', async () => {
+    const { workflowId } = await startConstruction(env.client, constructionInput('JOJI', constructionRef(), drawing));
+    expect(workflowId).toBeTruthy();
+    // The application and its drawing; then the workflow waits hours for the next poll.
+    await waitFor('たくそう君 calls', async () => (await simCalls(takusouAdminUrl)).length >= 2);
+    const { calls, samples } = await consistentView(takusouAdminUrl);
+    const byService = new Map<string, { all: number; ok: number }>();
+    for (const c of calls) {
+      const e = byService.get(c.service ?? '') ?? { all: 0, ok: 0 };
+      e.all += 1;
+      if (c.httpStatus === 200) e.ok += 1;
+      byService.set(c.service ?? '', e);
+    }
+    expect(byService.size).toBeGreaterThanOrEqual(2);
+    for (const [api, n] of byService) {
+      expect(sum(samples, 'denki_external_calls_total', { system: 'kansai-takusou', api, company: COMPANY }), api).toBe(n.all);
+      expect(sum(samples, 'denki_external_calls_total', { system: 'kansai-takusou', api, outcome: 'ok' }), api).toBe(n.ok);
+    }
+    expect(sum(samples, 'denki_external_calls_total', { system: 'kansai-takusou' })).toBe(calls.length);
+    const dispatched = sum(samples, 'denki_rate_limit_wait_seconds_count', { system: 'kansai-takusou', queue: TAKUSOU_QUEUE, stage: 'dispatch' });
+    expect(dispatched).toBeGreaterThan(0);
+    expect(dispatched).toBe(sum(samples, 'temporal_activity_schedule_to_start_latency_count', { task_queue: TAKUSOU_QUEUE }));
+    for (const s of ['工事', '中之島', '6441-8821']) expect(worker.output()).not.toContain(s);
   });
 });
