@@ -4,6 +4,8 @@
 // attribute of workflows/search-attributes.ts with its type, a second run changes nothing, and a
 // type conflict fails the setup instead of passing silently.
 import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,8 +15,10 @@ import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { createDevServerEnv } from '../support/temporal-env.js';
 import { ROOT, envOf, loadCompose } from './deploy-model.js';
 
+const compose = loadCompose();
+
 const { temporal } = proto;
-const setupEnv = envOf(loadCompose().services['temporal-setup']!);
+const setupEnv = envOf(compose.services['temporal-setup']!);
 let env: TestWorkflowEnvironment;
 
 async function runSetup(overrides: Record<string, string> = {}): Promise<{ code: number; output: string }> {
@@ -73,5 +77,40 @@ describe('deploy/temporal/setup.sh (temporal-setup service)', () => {
     const malformed = await runSetup({ DENKI_NAMESPACE: 'denki-flow-conflict', DENKI_SEARCH_ATTRIBUTES: 'DenkiKind' });
     expect(malformed.code).toBe(2);
     expect(malformed.output).toContain("DENKI_SEARCH_ATTRIBUTES entry 'DenkiKind' must be Name=Type");
+  });
+});
+
+describe('deploy/temporal/*.sh', () => {
+  it('are POSIX sh (the admin-tools and server images have busybox sh, not bash)', async () => {
+    for (const f of readdirSync(join(ROOT, 'deploy/temporal')).filter((n) => n.endsWith('.sh'))) {
+      await expect(promisify(execFile)('sh', ['-n', join(ROOT, 'deploy/temporal', f)]), f).resolves.toBeDefined();
+    }
+  });
+
+  it('schema.sh creates and upgrades both databases with the password from the secret file', async () => {
+    // Stand-ins for the admin-tools binaries: they record their arguments and the password they see.
+    const bin = mkdtempSync(join(tmpdir(), 'denki-schema-bin-'));
+    try {
+      const log = join(bin, 'calls.log');
+      writeFileSync(join(bin, 'temporal-sql-tool'), `#!/bin/sh\necho "pw=$SQL_PASSWORD $*" >> ${log}\n`);
+      writeFileSync(join(bin, 'nc'), '#!/bin/sh\nexit 0\n');
+      for (const f of ['temporal-sql-tool', 'nc']) chmodSync(join(bin, f), 0o755);
+      const pwFile = join(bin, 'pw');
+      writeFileSync(pwFile, 's3cret\n');
+      const env = { ...envOf(compose.services['temporal-schema']!), POSTGRES_PWD_FILE: pwFile, PATH: `${bin}:${process.env.PATH ?? ''}` };
+      const { stdout } = await promisify(execFile)('sh', [join(ROOT, 'deploy/temporal/schema.sh')], { env });
+      expect(stdout).toContain('Temporal schemas are current');
+      const base = `pw=s3cret --plugin postgres12 --ep postgresql -p 5432 -u temporal`;
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+        `${base} --db temporal create`,
+        `${base} --db temporal setup-schema -v 0.0`,
+        `${base} --db temporal update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned`,
+        `${base} --db temporal_visibility create`,
+        `${base} --db temporal_visibility setup-schema -v 0.0`,
+        `${base} --db temporal_visibility update-schema -d /etc/temporal/schema/postgresql/v12/visibility/versioned`,
+      ]);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
