@@ -11,14 +11,15 @@ import { addDays, jstDate } from '../domain/jst.js';
 import { runOcctoDemo } from './demo-occto.js';
 
 // The OCCTO simulator keys its behaviour on the last three digits of the supply point ID.
-const DEMO = [
+// Exported: the local-stack test looks for these (made-up) customers, decoded, in the Web UI.
+export const DEMO_SWITCHINGS = [
   { point: '0300000000000000001100', name: '関西 花子', kana: 'カンサイ ハナコ', note: 'completes' },
   { point: '0600000000000000001200', name: '大阪 一郎', kana: 'オオサカ イチロウ', note: 'completes' },
   { point: '0300000000000000001801', name: '東京 次郎', kana: 'トウキョウ ジロウ', note: 'NG → awaits a decision' },
   { point: '0400000000000000001802', name: '名古屋 三郎', kana: 'ナゴヤ サブロウ', note: 'NG once → awaits a decision; resubmit goes through' },
   { point: '0900000000000000001880', name: '福岡 四郎', kana: 'フクオカ シロウ', note: 'never judged: awaits the judgement' },
   { point: '0300000000000000001870', name: '横浜 五郎', kana: 'ヨコハマ ゴロウ', note: 'processing rejected → awaits a decision' },
-];
+] as const;
 
 export async function runDemo(o: { address: string; codecKeys: CodecKeys; company: string; filesDir: string; occtoSimAdminUrl: string }) {
   const connection = await Connection.connect({ address: o.address });
@@ -29,7 +30,7 @@ export async function runDemo(o: { address: string; codecKeys: CodecKeys; compan
   let incoming = 0;
   const ids: string[] = [];
   try {
-    for (const d of DEMO) {
+    for (const d of DEMO_SWITCHINGS) {
       const r = await startSwitchingIn(client, {
         company: o.company,
         category: 'LV',
