@@ -101,6 +101,9 @@ export function toHttpError(err: unknown, workflowId?: string): HttpError {
   if (err instanceof InvalidInputError) return new HttpError(400, 'VALIDATION_FAILED', err.message, err.violations, workflowId);
   if (err instanceof OperationNotOfferedError) return new HttpError(422, 'OPERATION_NOT_OFFERED', err.message, [err.violation], workflowId);
   if (err instanceof RoleNotPermittedError) return new HttpError(403, 'FORBIDDEN', err.message, [], workflowId);
+  if (err instanceof WorkflowNotFoundError && /already completed/i.test(err.message)) {
+    return new HttpError(409, 'WORKFLOW_FINISHED', `${workflowId ?? 'the workflow'} has already finished`, [], workflowId);
+  }
   if (err instanceof NoSuchWorkflowError || err instanceof WorkflowNotFoundError) {
     return new HttpError(404, 'NOT_FOUND', workflowId ? `no workflow ${workflowId}` : err.message, [], workflowId);
   }

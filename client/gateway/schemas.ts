@@ -226,7 +226,7 @@ export const workListSchema = named(
 /** Routes without query parameters refuse any (unknown fields are refused everywhere). */
 export const noQuery = z.object({}).strict();
 /** Routes without a body take none, or an empty JSON object. */
-export const noBody = z.object({}).strict().optional();
+export const noBody = z.object({}).strict().nullish();
 
 /** The workflows' status interfaces have no index signature; the loose schema passes them through as they are. */
 export type PassThrough = z.infer<ReturnType<typeof statusSchema>>;

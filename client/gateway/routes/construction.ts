@@ -19,7 +19,7 @@ import {
   passThrough,
   accepted,
 } from '../schemas.js';
-import { errorResponses, guarded, idempotentStart, rolesNote, SECURITY, sendStart, temporal, type GatewayContext } from './common.js';
+import { decide, errorResponses, guarded, idempotentStart, rolesNote, SECURITY, sendStart, temporal, type GatewayContext } from './common.js';
 
 const tags = ['construction'];
 const params = workflowIdParams('construction');
@@ -98,7 +98,7 @@ export const constructionRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => confirmConstructionCompletion(ctx.client, req.params.workflowId, req.body as CompletionConfirmation))),
+        accepted(decide(ctx, req.params.workflowId, () => confirmConstructionCompletion(ctx.client, req.params.workflowId, req.body as CompletionConfirmation))),
     });
 
     app.post('/v1/construction/:workflowId/correction', {
@@ -115,7 +115,7 @@ export const constructionRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => correctConstruction(ctx.client, req.params.workflowId, req.body as ConstructionCorrection))),
+        accepted(decide(ctx, req.params.workflowId, () => correctConstruction(ctx.client, req.params.workflowId, req.body as ConstructionCorrection))),
     });
 
     app.post('/v1/construction/:workflowId/cancel', {
@@ -132,6 +132,6 @@ export const constructionRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => cancelConstruction(ctx.client, req.params.workflowId, req.body as CancelRequest))),
+        accepted(decide(ctx, req.params.workflowId, () => cancelConstruction(ctx.client, req.params.workflowId, req.body as CancelRequest))),
     });
   };

@@ -27,7 +27,7 @@ import {
   passThrough,
   accepted,
 } from '../schemas.js';
-import { errorResponses, guarded, idempotentStart, rolesNote, SECURITY, sendStart, temporal, type GatewayContext } from './common.js';
+import { decide, errorResponses, guarded, idempotentStart, rolesNote, SECURITY, sendStart, temporal, type GatewayContext } from './common.js';
 
 const tags = ['occto-operations'];
 const params = workflowIdParams('occto-operation');
@@ -137,7 +137,7 @@ export const occtoOperationRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => decideOperation(ctx.client, req.params.workflowId, req.body as OperationDecision))),
+        accepted(decide(ctx, req.params.workflowId, () => decideOperation(ctx.client, req.params.workflowId, req.body as OperationDecision))),
     });
 
     app.post('/v1/occto-operations/:workflowId/cancel', {
@@ -154,7 +154,7 @@ export const occtoOperationRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => cancelOcctoApplication(ctx.client, req.params.workflowId, req.body as CancelRequest))),
+        accepted(decide(ctx, req.params.workflowId, () => cancelOcctoApplication(ctx.client, req.params.workflowId, req.body as CancelRequest))),
     });
 
     app.post('/v1/occto-operations/:workflowId/requery', {
@@ -171,6 +171,6 @@ export const occtoOperationRoutes =
         response: { 200: z.looseObject({}).meta({ id: 'UsageData', description: 'The usage data as OCCTO answered' }), ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        passThrough(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => requeryUsage(ctx.client, req.params.workflowId, req.body as RequeryRequest))),
+        passThrough(decide(ctx, req.params.workflowId, () => requeryUsage(ctx.client, req.params.workflowId, req.body as RequeryRequest))),
     });
   };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { cancelSwitchingIn, decideSwitchingIn, getSwitchingInStatus, startSwitchingIn } from '../../switching-in.js';
 import type { SwitchingInDecision } from '../../../workflows/occto/switching-in.defs.js';
 import { acceptedSchema, noBody, noQuery, startResultSchema, statusSchema, switchingInDecisionBody, switchingInStartBody, workflowIdParams, passThrough, accepted } from '../schemas.js';
-import { assertRunning, errorResponses, guarded, idempotentStart, rolesNote, SECURITY, sendStart, temporal, type GatewayContext } from './common.js';
+import { decide, assertRunning, errorResponses, guarded, idempotentStart, rolesNote, SECURITY, sendStart, temporal, type GatewayContext } from './common.js';
 
 const tags = ['switching-in'];
 const params = workflowIdParams('switching-in');
@@ -62,7 +62,7 @@ export const switchingInRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => decideSwitchingIn(ctx.client, req.params.workflowId, req.body as SwitchingInDecision))),
+        accepted(decide(ctx, req.params.workflowId, () => decideSwitchingIn(ctx.client, req.params.workflowId, req.body as SwitchingInDecision))),
     });
 
     app.post('/v1/switching-in/:workflowId/cancel', {

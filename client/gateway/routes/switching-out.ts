@@ -21,7 +21,7 @@ import {
   accepted,
 } from '../schemas.js';
 import { listPage, stageSchema, STAGES_BY_KIND } from '../visibility.js';
-import { errorResponses, guarded, rolesNote, SECURITY, temporal, type GatewayContext } from './common.js';
+import { decide, errorResponses, guarded, rolesNote, SECURITY, temporal, type GatewayContext } from './common.js';
 
 const tags = ['switching-out'];
 const params = workflowIdParams('switching-out');
@@ -137,7 +137,7 @@ export const switchingOutRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => judgeSwitchingOut(ctx.client, req.params.workflowId, req.body as JudgeDecision))),
+        accepted(decide(ctx, req.params.workflowId, () => judgeSwitchingOut(ctx.client, req.params.workflowId, req.body as JudgeDecision))),
     });
 
     app.post('/v1/switching-out/:workflowId/mistaken-ok', {
@@ -154,7 +154,7 @@ export const switchingOutRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => reportMistakenOk(ctx.client, req.params.workflowId, req.body as MistakenOkReport))),
+        accepted(decide(ctx, req.params.workflowId, () => reportMistakenOk(ctx.client, req.params.workflowId, req.body as MistakenOkReport))),
     });
 
     app.post('/v1/switching-out/:workflowId/decision', {
@@ -171,6 +171,6 @@ export const switchingOutRoutes =
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
       },
       handler: async (req) =>
-        accepted(temporal(ctx, req.params.workflowId, ctx.updateTimeoutMs, () => decideSwitchingOut(ctx.client, req.params.workflowId, req.body as SwitchingOutDecision))),
+        accepted(decide(ctx, req.params.workflowId, () => decideSwitchingOut(ctx.client, req.params.workflowId, req.body as SwitchingOutDecision))),
     });
   };
