@@ -110,7 +110,7 @@ async function registerCodec(app: FastifyInstance, opts: Omit<CodecRoutesOptions
         reply.header('Access-Control-Allow-Credentials', 'true');
       }
     });
-    scope.options('/*', async (req, reply) => {
+    scope.options('/*', { schema: { hide: true } }, async (req, reply) => {
       const origin = req.headers.origin;
       if (origin && allowed.has(origin)) {
         reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
@@ -219,8 +219,9 @@ async function registerCodec(app: FastifyInstance, opts: Omit<CodecRoutesOptions
     }
 
     // Browser login: an operator pastes their API key once; the cookie carries a random session ID.
-    scope.get('/login', async (_req, reply) => reply.type('text/html; charset=utf-8').send(loginPage(prefix)));
-    scope.post('/login', async (req, reply) => {
+    const loginDoc = { schema: { tags: ['codec'], summary: 'Operator login for the Web UI (HTML form; sets the session cookie the Web UI sends with credentials)' } };
+    scope.get('/login', loginDoc, async (_req, reply) => reply.type('text/html; charset=utf-8').send(loginPage(prefix)));
+    scope.post('/login', loginDoc, async (req, reply) => {
       const foreign = foreignOrigin(req);
       if (foreign) return reply.code(403).type('text/html; charset=utf-8').send(loginPage(prefix, `Login from ${foreign} is not allowed.`));
       const key = loginKey(req.body) ?? presentedKey(req.headers);
@@ -255,8 +256,8 @@ async function registerCodec(app: FastifyInstance, opts: Omit<CodecRoutesOptions
       reply.header('Set-Cookie', `${SESSION_COOKIE}=; Path=${cookiePath}; Max-Age=0; HttpOnly; SameSite=Lax${req.protocol === 'https' ? '; Secure' : ''}`);
       return reply.type('text/html; charset=utf-8').send(page('Logged out', `<p>Logged out. <a href="${escapeHtml(prefix)}/login">Log in again</a></p>`));
     };
-    scope.get('/logout', logout);
-    scope.post('/logout', logout);
+    scope.get('/logout', { schema: { hide: true } }, logout);
+    scope.post('/logout', { schema: { hide: true } }, logout);
   });
 }
 
