@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The gateway process: configuration from the environment (client/gateway/config.ts), a Temporal
-// client with the payload codec, listen, and one JSON line on stdout once listening:
+// client with the payload codec, the codec endpoint for the Web UI under /codec, listen, and one JSON line on stdout once listening:
 //   {"gateway":{"url":"http://127.0.0.1:8080","docs":"http://127.0.0.1:8080/docs"}}
 // SIGTERM / SIGINT close the server (in-flight requests finish) and the Temporal connection.
 // Logs (pino JSON) go to stderr.
@@ -13,6 +13,7 @@ import { createLogger } from '../../worker/logging.js';
 import { createTemporalClient } from '../temporal-client.js';
 import { loadGatewayConfig } from './config.js';
 import { buildGateway } from './server.js';
+import { registerCodecRoutes } from '../codec-server.js';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
@@ -20,7 +21,16 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'denki-flow-gateway', pino.destination({ dest: 2, sync: false }));
   const connection = Connection.lazy({ address: config.temporal.address });
   const client = await createTemporalClient({ connection, namespace: config.temporal.namespace, codecKeys: config.codecKeys });
-  const app = await buildGateway({ client, apiKeys: config.apiKeys, logger, bulkRowsPerSecond: config.bulkRowsPerSecond });
+  const app = await buildGateway({
+    client,
+    apiKeys: config.apiKeys,
+    logger,
+    bulkRowsPerSecond: config.bulkRowsPerSecond,
+    // The Web UI's codec endpoint (operators only, API key or login session; CORS for the UI's origins).
+    register: async (a) => {
+      await a.register(registerCodecRoutes, { prefix: '/codec', keys: config.codecKeys, allowedOrigins: config.codecCorsOrigins, apiKeys: config.apiKeys, logger });
+    },
+  });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
