@@ -28,6 +28,8 @@ export interface WorkerConfig {
   occtoRatePerSecond: number;
   occtoMaxConcurrent: number;
   codecKeys: CodecKeys;
+  /** WORKER_QUEUES: the queue groups this process polls; undefined = all. */
+  queues?: WorkerQueueGroup[];
   /** Warn when an OCCTO client certificate has fewer days left (CERT_EXPIRY_WARN_DAYS, default 30). */
   certExpiryWarnDays: number;
   logLevel: string;
@@ -43,6 +45,10 @@ export interface WorkerConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Queue groups a worker process can poll (WORKER_QUEUES). */
+export const WORKER_QUEUE_GROUPS = ['workflows', 'occto', 'takusou', 'notify', 'customer-records', 'certificates'] as const;
+export type WorkerQueueGroup = (typeof WORKER_QUEUE_GROUPS)[number];
 
 const num = (name: string, dflt: number, rule: (n: number) => boolean, ruleText: string) =>
   z
@@ -90,6 +96,21 @@ export const workerEnvSchema = z.object({
   DENKI_PAYLOAD_ACTIVE_KEY: z.string().optional(),
   TAKUSOU_BASE_URL: z.string().optional(),
   TAKUSOU_TIMEOUT_MS: num('TAKUSOU_TIMEOUT_MS', 30_000, (n) => Number.isInteger(n) && n > 0, 'a positive integer of milliseconds'),
+  // Which task queues this process polls (scale-out: e.g. one process for the occto.* queues, more for
+  // workflows). Default: all of them.
+  WORKER_QUEUES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = names.filter((n) => !(WORKER_QUEUE_GROUPS as readonly string[]).includes(n));
+      if (bad.length || names.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `WORKER_QUEUES must list some of ${WORKER_QUEUE_GROUPS.join(', ')} (got '${bad.join(',') || v}')` });
+        return z.NEVER;
+      }
+      return names as WorkerQueueGroup[];
+    }),
   CERT_EXPIRY_WARN_DAYS: num('CERT_EXPIRY_WARN_DAYS', 30, (n) => Number.isInteger(n) && n >= 1 && n <= 365, 'an integer 1–365 (days before an OCCTO client certificate expires to start warning)'),
   STATUS_TRACKING: z.enum(['batched', 'own'], { error: "STATUS_TRACKING must be 'batched' (one poller per company and category) or 'own' (each workflow polls)" }).default('batched'),
   STATUS_POLLER_INTERVAL: z
@@ -249,6 +270,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     occtoMaxConcurrent: e.OCCTO_MAX_CONCURRENT,
     codecKeys,
     certExpiryWarnDays: e.CERT_EXPIRY_WARN_DAYS,
+    queues: e.WORKER_QUEUES,
     logLevel: e.LOG_LEVEL,
     workflowBundlePath: e.DENKI_WORKFLOW_BUNDLE,
     takusou,

@@ -1,6 +1,6 @@
 // Worker process: `npm run worker` (development) or `node dist/worker/main.js` (production).
 import { NativeConnection } from '@temporalio/worker';
-import { loadWorkerConfig } from './config.js';
+import { loadWorkerConfig, type WorkerQueueGroup } from './config.js';
 import { createLogger, installRuntime, registerSecrets, workerSecrets } from './logging.js';
 import { startDecisionGauges } from './metrics.js';
 import { workflowSource } from './workflow-source.js';
@@ -8,6 +8,19 @@ import { createWorkerSet } from './workers.js';
 import { createTemporalClient } from '../client/temporal-client.js';
 import { startCertificateChecks } from '../client/certificate-check.js';
 import { certificatesOf } from '../activities/certificates/activities.js';
+
+/** WORKER_QUEUES → createWorkerSet's `only` (everything when unset). */
+function queuesToPoll(q: WorkerQueueGroup[] | undefined) {
+  if (!q) return undefined;
+  return {
+    workflows: q.includes('workflows'),
+    occto: q.includes('occto'),
+    takusou: q.includes('takusou'),
+    notify: q.includes('notify'),
+    customerRecords: q.includes('customer-records'),
+    certificates: q.includes('certificates'),
+  };
+}
 
 async function main(): Promise<void> {
   let config;
@@ -43,6 +56,7 @@ async function main(): Promise<void> {
     temporalClient,
     statusTracking: config.statusTracking,
     customerRecords: config.customerRecords,
+    only: queuesToPoll(config.queues),
   });
   // Decisions awaiting a person, from visibility (one query set per interval per worker process).
   const decisionsIntervalMs = config.metrics?.decisionsIntervalMs;

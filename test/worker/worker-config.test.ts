@@ -116,6 +116,12 @@ describe('loadWorkerConfig: a valid environment', () => {
     expect(Object.keys(c.occto!.companies).sort()).toEqual([COMPANY, '23457']);
   });
 
+  it('polls every queue group unless WORKER_QUEUES names some (scale-out)', () => {
+    expect(loadWorkerConfig(validEnv()).queues).toBeUndefined();
+    expect(loadWorkerConfig({ ...validEnv(), WORKER_QUEUES: ' occto , certificates' }).queues).toEqual(['occto', 'certificates']);
+    expect(() => loadWorkerConfig({ ...validEnv(), WORKER_QUEUES: 'workflows,occto-fast' })).toThrow(/WORKER_QUEUES must list some of workflows, occto, .*\(got 'occto-fast'\)/);
+  });
+
   it('accepts PEM strings given directly instead of files', () => {
     const { OCCTO_CERT_FILE: _c, OCCTO_KEY_FILE: _k, ...env } = validEnv();
     const c = loadWorkerConfig({ ...env, OCCTO_CERT: pki.clients[COMPANY]!.cert, OCCTO_KEY: pki.clients[COMPANY]!.key });
