@@ -73,9 +73,11 @@ const LOCATION: Record<string, string> = { body: '', querystring: 'query', param
 export function violationsFromIssues(
   issues: readonly { code: string; path: readonly PropertyKey[]; message: string; keys?: readonly string[] }[],
   location: string,
+  /** What to call the whole value when a body-level issue has no path (default 'body'). */
+  rootName = 'body',
 ): DomainRuleViolation[] {
   const prefix = LOCATION[location] ?? location;
-  const name = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || (prefix || 'body');
+  const name = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || prefix || rootName;
   return issues.flatMap((i) =>
     i.code === 'unrecognized_keys' && i.keys?.length
       ? i.keys.map((k) => ({ field: name([...i.path, k]), rule: 'unknown-field', message: `${name([...i.path, k])} is not a known field (unknown fields are refused, not ignored)` }))

@@ -148,6 +148,18 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   // ---- API (every route needs a key and a permission) ---------------------------------------------
   await app.register(async (api) => {
     installAuth(api, opts.apiKeys);
+    // JSON only (CSV in the bulk routes): a text/plain body gets 415, not a confusing type error.
+    api.removeContentTypeParser('text/plain');
+    // JSON is UTF-8 (RFC 8259): another declared charset is refused rather than misread.
+    api.addHook('preParsing', async (req) => {
+      const ct = req.headers['content-type'] ?? '';
+      const charset = /^application\/json\s*;.*charset\s*=\s*"?([^";\s]+)/i.exec(ct)?.[1]?.toLowerCase();
+      if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `JSON must be UTF-8 (got charset '${charset}')`, [
+          { field: 'headers.content-type', rule: 'charset', message: `JSON must be UTF-8 (got charset '${charset}')` },
+        ]);
+      }
+    });
     api.get('/metrics', {
       ...guarded('read'),
       schema: {

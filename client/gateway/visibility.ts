@@ -1,5 +1,6 @@
 // Lists over Temporal visibility: queries on the typed search attributes (workflows/search-attributes.ts,
 // never personal data), one page at a time with Temporal's own page token handed to the caller.
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import { z } from 'zod';
@@ -105,24 +106,36 @@ export interface WorkItem {
   status: string;
 }
 
+// Page tokens: Temporal's token, prefixed with a digest binding it to the query. A garbled token,
+// or one from a list with other filters, is refused here (400) instead of reaching Temporal, which
+// answers a bad token with an opaque retryable error.
+const DIGEST_BYTES = 16;
+const digest = (query: string, token: Uint8Array) => createHash('sha256').update(query).update('\n').update(token).digest().subarray(0, DIGEST_BYTES);
+
+function encodePageToken(query: string, token: Uint8Array): string {
+  return Buffer.concat([digest(query, token), token]).toString('base64url');
+}
+
+function decodePageToken(query: string, pageToken: string): Buffer {
+  const raw = Buffer.from(pageToken, 'base64url');
+  const token = raw.subarray(DIGEST_BYTES);
+  if (raw.length <= DIGEST_BYTES || !digest(query, token).equals(raw.subarray(0, DIGEST_BYTES))) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'pageToken is not a token of this list: pass nextPageToken from the previous page as it was, with the same filters', [
+      { field: 'query.pageToken', rule: 'page-token', message: 'not a token of this list (filters must stay the same between pages)' },
+    ]);
+  }
+  return token;
+}
+
 /** One page of workflows matching `f`; `nextPageToken` absent on the last page. */
 export async function listPage(client: Client, f: ListFilter, limit: number, pageToken?: string): Promise<{ items: WorkItem[]; nextPageToken?: string }> {
-  let res;
-  try {
-    res = await client.workflowService.listWorkflowExecutions({
-      namespace: client.options.namespace,
-      query: visibilityQuery(f),
-      pageSize: limit,
-      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
-    });
-  } catch (err) {
-    if (pageToken && (err as { code?: number }).code === 3 /* INVALID_ARGUMENT */) {
-      throw new HttpError(400, 'VALIDATION_FAILED', 'pageToken is not a token of this list: pass nextPageToken from the previous page as it was', [
-        { field: 'query.pageToken', rule: 'page-token', message: 'not a token of this list (filters must stay the same between pages)' },
-      ]);
-    }
-    throw err;
-  }
+  const query = visibilityQuery(f);
+  const res = await client.workflowService.listWorkflowExecutions({
+    namespace: client.options.namespace,
+    query,
+    pageSize: limit,
+    nextPageToken: pageToken ? decodePageToken(query, pageToken) : undefined,
+  });
   const items: WorkItem[] = [];
   for (const raw of res.executions ?? []) {
     const info = await executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace);
@@ -145,6 +158,6 @@ export async function listPage(client: Client, f: ListFilter, limit: number, pag
       status: (KINDS as readonly string[]).includes(kind ?? '') ? statusUrl(kind as Kind, info.workflowId) : '',
     });
   }
-  const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+  const token = res.nextPageToken && res.nextPageToken.length > 0 ? encodePageToken(query, res.nextPageToken) : undefined;
   return { items, ...(token ? { nextPageToken: token } : {}) };
 }

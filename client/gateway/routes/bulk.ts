@@ -14,12 +14,12 @@
 // sees more than its limit — the workflows simply wait their turn.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { violationsFromZodError, type DomainRuleViolation } from '../../../domain/errors.js';
+import type { DomainRuleViolation } from '../../../domain/errors.js';
 import { operationRefusal } from '../../../domain/occto-operation-inputs.js';
 import { startOcctoApplication } from '../../occto-operations.js';
 import { startSwitchingIn } from '../../switching-in.js';
 import { describeColumns, decodeCsvBody, parseCsvRows, type CsvColumn } from '../csv.js';
-import { HttpError } from '../errors.js';
+import { HttpError, violationsFromIssues } from '../errors.js';
 import { applicationStartBody, noQuery, switchingInStartBody } from '../schemas.js';
 import type { Kind } from '../visibility.js';
 import { errorResponses, guarded, idempotentStart, rolesNote, SECURITY, type GatewayContext } from './common.js';
@@ -136,7 +136,7 @@ async function runBulk(ctx: GatewayContext, k: BulkKind, text: string, isGone: (
     }
     const parsed = k.schema.safeParse(r.input);
     if (!parsed.success) {
-      result.violations = violationsFromZodError(parsed.error, 'row');
+      result.violations = violationsFromIssues(parsed.error.issues as never, 'body', 'row');
       continue;
     }
     const refusal = k.check?.(parsed.data as Record<string, unknown>);
