@@ -117,6 +117,7 @@ function stop(code = 0): Promise<never> {
         await new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', r)));
       }
     }
+    console.log(code === 0 ? `denki-flow local stack stopped; its state stays in ${shown(local)}/ for the next start` : 'denki-flow local stack stopped');
     process.exit(code);
   })();
   return stopping;
