@@ -50,7 +50,7 @@ export async function assertSameInput(client: Client, workflowId: string, schema
     throw new HttpError(
       409,
       'CONFLICT',
-      `${workflowId} already exists for this business key with a different input: it was not changed. Use its decisions to change it, or a new business key (reference) for a new request`,
+      `${workflowId} already exists for this business key with a different input; it was not changed. Change a running workflow through its decisions; a new request needs a new business key`,
       [],
       workflowId,
     );

@@ -190,6 +190,28 @@ describe('operational behaviour', () => {
   });
 });
 
+describe('extension', () => {
+  it('mounts more routes through `register` (e.g. the codec endpoint under /codec) with their own auth, untouched by the API hook', async () => {
+    const client = await createTemporalClient({ connection, codecKeys: TEST_CODEC_KEYS });
+    const other = await startGateway(client, {
+      register: async (app) => {
+        await app.register(
+          async (scope) => {
+            scope.post('/decode', async () => ({ payloads: [] }));
+          },
+          { prefix: '/codec' },
+        );
+      },
+    });
+    try {
+      expect((await call(other.url, 'POST', '/codec/decode', { body: { payloads: [] } })).body).toEqual({ payloads: [] });
+      expect((await call(other.url, 'GET', '/v1/work')).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('the gateway process (npm run gateway)', () => {
   it('prints one JSON line with its URL and docs, serves, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gateway-main-'));
