@@ -1,6 +1,7 @@
-// The OpenAPI document's finishing touch: fastify-type-provider-zod emits every registered schema
+// The OpenAPI document's finishing touches: fastify-type-provider-zod emits every registered schema
 // twice (its input and its output form); only those the paths reference, directly or through other
-// schemas, are kept, so the document lists what the API really uses.
+// schemas, are kept, so the document lists what the API really uses. And @fastify/swagger marks
+// every request body required; a body that may be null (the body-less POSTs) is marked optional.
 
 type Json = unknown;
 
@@ -31,5 +32,17 @@ export function pruneUnusedSchemas<T extends { paths?: unknown; components?: { s
     }
   }
   const kept = Object.fromEntries(Object.entries(schemas).filter(([k]) => used.has(k)));
+  markOptionalBodies(doc.paths);
   return { ...doc, components: { ...doc.components, schemas: kept } };
+}
+
+type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { anyOf?: { type?: string }[] } }> } };
+
+function markOptionalBodies(paths: unknown): void {
+  for (const item of Object.values((paths ?? {}) as Record<string, Record<string, Operation>>)) {
+    for (const op of Object.values(item)) {
+      const schema = op.requestBody?.content?.['application/json']?.schema;
+      if (op.requestBody && schema?.anyOf?.some((s) => s.type === 'null')) op.requestBody.required = false;
+    }
+  }
 }
