@@ -16,6 +16,7 @@ import { APPLICATION_OPERATIONS } from '../../domain/occto-operation-inputs.js';
 import { startTs } from '../support/processes.js';
 import { TEST_CODEC_KEYS, TEST_KEY_SPEC } from '../support/temporal-env.js';
 import { checkOpenApi31 } from './openapi-check.js';
+import { validate } from '@readme/openapi-parser';
 import { API_ROUTES, IDS } from './routes-table.js';
 import { API_KEYS, KEYS, call, isErrorShape, startGateway, type TestGateway } from './support.js';
 
@@ -44,9 +45,13 @@ afterAll(async () => {
 });
 
 describe('OpenAPI document', () => {
-  it('is a valid OpenAPI 3.1 document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(checkOpenApi31(doc)).toEqual([]);
+    // And by an independent validator against the official OAS 3.1 schema, $refs resolved.
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 
   it('lists every route, each with its permission, security, parameters, body and error schemas — and nothing else', () => {
