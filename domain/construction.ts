@@ -169,3 +169,48 @@ export type ConstructionParsed = z.output<typeof constructionInputSchema>;
 export function constructionWorkflowId(company: string, reference: string): string {
   return `construction/${company}/${reference}`;
 }
+
+// ---- decisions on a running application (the Update arguments of construction.defs.ts) ----------
+// One definition for the workflow's Update validators and the gateway (which also documents them).
+const personId = (field: string) =>
+  z.string({ error: `${field} must be the person's user ID` }).regex(/^[\w.@-]{1,64}$/, `${field} must be a user ID of 1–64 letters, digits, . @ - _`);
+
+/** 訂正: changed items and/or more files. */
+export const constructionCorrectionSchema = z
+  .object({
+    correctedBy: personId('correctedBy'),
+    changes: z
+      .object({
+        contractAmperes: z.number().int().positive().max(600).optional(),
+        desiredDate: isoDateSchema.optional(),
+        temporaryUntil: isoDateSchema.optional(),
+        site: siteSchema.partial().strict().optional(),
+        equipment: z.array(equipmentSchema).max(50).optional(),
+      })
+      .strict()
+      .optional(),
+    files: z.array(fileRefSchema).max(20).optional(),
+    comment: z.string().max(500, 'comment must be at most 500 characters').optional(),
+  })
+  .strict();
+
+/** A person confirms the construction is complete (竣工), with the completion documents. */
+export const completionConfirmationSchema = z
+  .object({
+    confirmedBy: personId('confirmedBy'),
+    completedOn: isoDateSchema,
+    documents: z.array(fileRefSchema).min(1, 'documents: attach the completion documents (竣工書類)').max(20),
+  })
+  .strict()
+  .refine((c) => c.documents.some((d) => d.documentType === 'COMPLETION_REPORT'), {
+    message: 'documents must include a COMPLETION_REPORT (竣工書類)',
+    path: ['documents'],
+  });
+
+/** 申込取消. */
+export const constructionCancelSchema = z
+  .object({
+    requestedBy: personId('requestedBy'),
+    reason: z.string({ error: 'reason is required' }).trim().min(1, 'reason is required').max(200, 'reason must be at most 200 characters'),
+  })
+  .strict();

@@ -5,12 +5,11 @@
 // workflow's Update validator stays the authority on whether a decision fits the current stage.
 import { z } from 'zod';
 import {
+  completionConfirmationSchema,
+  constructionCancelSchema,
+  constructionCorrectionSchema,
   constructionInputSchema,
-  equipmentSchema,
-  fileRefSchema,
-  siteSchema,
 } from '../../domain/construction.js';
-import { isoDateSchema } from '../../domain/jst.js';
 import { applicationInputSchema, facilityQueryInputSchema, usageQueryInputSchema } from '../../domain/occto-operation-inputs.js';
 import { customerSchema, switchingInCorrectionSchema, switchingInInputSchema } from '../../domain/switching-in.js';
 import { judgeDecisionSchema, mistakenOkReportSchema, switchingOutDecisionSchema } from '../../domain/switching-out.js';
@@ -86,45 +85,11 @@ export const judgeBody = named(judgeDecisionSchema, 'SwitchingOutJudgement', '�
 export const mistakenOkBody = named(mistakenOkReportSchema, 'MistakenOkReport');
 export const retryOrAbandonBody = named(switchingOutDecisionSchema, 'RetryOrAbandon', 'After a business error: try the failed step again, or give up') satisfies z.ZodType<OperationDecision, unknown>;
 
-export const completionBody = named(
-  z
-    .object({
-      confirmedBy: userId('confirmedBy'),
-      completedOn: isoDateSchema,
-      documents: z.array(fileRefSchema).min(1, 'documents: attach the completion documents (竣工書類)').max(20),
-    })
-    .strict()
-    .refine((c) => c.documents.some((d) => d.documentType === 'COMPLETION_REPORT'), { message: 'documents must include a COMPLETION_REPORT (竣工書類)', path: ['documents'] }),
-  'CompletionConfirmation',
-) satisfies z.ZodType<CompletionConfirmation, unknown>;
+export const completionBody = named(completionConfirmationSchema, 'CompletionConfirmation') satisfies z.ZodType<CompletionConfirmation, unknown>;
 
-export const correctionBody = named(
-  z
-    .object({
-      correctedBy: userId('correctedBy'),
-      changes: z
-        .object({
-          contractAmperes: z.number().int().positive().max(600).optional(),
-          desiredDate: isoDateSchema.optional(),
-          temporaryUntil: isoDateSchema.optional(),
-          site: siteSchema.partial().strict().optional(),
-          equipment: z.array(equipmentSchema).max(50).optional(),
-        })
-        .strict()
-        .optional(),
-      files: z.array(fileRefSchema).max(20).optional(),
-      comment,
-    })
-    .strict(),
-  'ConstructionCorrection',
-  '訂正: changed items and/or more files',
-) satisfies z.ZodType<ConstructionCorrection, unknown>;
+export const correctionBody = named(constructionCorrectionSchema, 'ConstructionCorrection', '訂正: changed items and/or more files') satisfies z.ZodType<ConstructionCorrection, unknown>;
 
-export const constructionCancelBody = named(
-  z.object({ requestedBy: userId('requestedBy'), reason: reason(200) }).strict(),
-  'ConstructionCancel',
-  '申込取消',
-) satisfies z.ZodType<ConstructionCancel, unknown>;
+export const constructionCancelBody = named(constructionCancelSchema, 'ConstructionCancel', '申込取消') satisfies z.ZodType<ConstructionCancel, unknown>;
 export const operationCancelBody = named(
   z.object({ requestedBy: userId('requestedBy'), reason: reason(500) }).strict(),
   'OperationCancel',

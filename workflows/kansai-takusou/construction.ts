@@ -19,22 +19,21 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { z } from 'zod';
 import type { NotificationActivities } from '../../activities/occto/contract.js';
 import type { TakusouActivities, AcceptanceResult } from '../../activities/kansai-takusou/contract.js';
 import type { FleetActivities } from '../../activities/fleet/fleet.js';
 import { TakusouFailure } from '../../activities/kansai-takusou/contract.js';
 import {
+  completionConfirmationSchema,
+  constructionCancelSchema,
+  constructionCorrectionSchema,
   constructionInputSchema,
-  equipmentSchema,
-  fileRefSchema,
-  siteSchema,
   type ConstructionInput,
   type ConstructionParsed,
   type FileRef,
 } from '../../domain/construction.js';
 import { formatViolations, violationsFromZodError } from '../../domain/errors.js';
-import { isoDateSchema, jstDate } from '../../domain/jst.js';
+import { jstDate } from '../../domain/jst.js';
 import { KANSAI_TD_DEFAULT_MAINTENANCE } from '../../domain/maintenance.js';
 import { NOTIFY_TASK_QUEUE, takusouTaskQueue } from '../../domain/task-queues.js';
 import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_CONSTRUCTION_KIND, SA_KIND } from '../search-attributes.js';
@@ -61,40 +60,6 @@ import {
 
 const KANSAI_AREA = '06';
 const EVENTS_KEPT = 60;
-const userId = z.string().regex(/^[\w.@-]{1,64}$/, "must be the person's user ID (1–64 letters, digits, . @ - _)");
-
-const correctionSchema = z
-  .object({
-    correctedBy: userId,
-    changes: z
-      .object({
-        contractAmperes: z.number().int().positive().max(600).optional(),
-        desiredDate: isoDateSchema.optional(),
-        temporaryUntil: isoDateSchema.optional(),
-        site: siteSchema.partial().strict().optional(),
-        equipment: z.array(equipmentSchema).max(50).optional(),
-      })
-      .strict()
-      .optional(),
-    files: z.array(fileRefSchema).max(20).optional(),
-    comment: z.string().max(500).optional(),
-  })
-  .strict();
-
-const confirmationSchema = z
-  .object({
-    confirmedBy: userId,
-    completedOn: isoDateSchema,
-    documents: z.array(fileRefSchema).min(1, 'documents: attach the completion documents (竣工書類)').max(20),
-  })
-  .strict()
-  .refine((c) => c.documents.some((d) => d.documentType === 'COMPLETION_REPORT'), {
-    message: 'documents must include a COMPLETION_REPORT (竣工書類)',
-    path: ['documents'],
-  });
-
-const cancelSchema = z.object({ requestedBy: userId, reason: z.string().trim().min(1, 'reason is required').max(200) }).strict();
-
 /** Ends the flow when a person cancels; handled at the top. */
 class CancelRequested extends Error {
   constructor(readonly request: CancelRequest) {
@@ -207,7 +172,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
     {
       validator: (c) => {
         if (terminal() || completionFiled) throw new Error(`a correction is no longer possible: the application is in stage ${state.stage}${completionFiled ? ' (竣工届 filed)' : ''}`);
-        const r = correctionSchema.safeParse(c);
+        const r = constructionCorrectionSchema.safeParse(c);
         if (!r.success) throw new Error(`correction: ${formatViolations(violationsFromZodError(r.error))}`);
         const retryOnly = state.decision && (state.decision.reason === 'UNREACHABLE' || state.decision.reason === 'MALFORMED_RESPONSE');
         if (!retryOnly && !r.data.files?.length && !Object.keys(r.data.changes ?? {}).length) {
@@ -233,7 +198,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
           throw new Error(`completion can be confirmed once the application is accepted (stage now ${state.stage})`);
         }
         if (confirmation) throw new Error('completion was already confirmed');
-        const r = confirmationSchema.safeParse(c);
+        const r = completionConfirmationSchema.safeParse(c);
         if (!r.success) throw new Error(formatViolations(violationsFromZodError(r.error)));
         if (r.data.completedOn > jstDate(Date.now())) throw new Error(`completedOn ${r.data.completedOn} is in the future`);
       },
@@ -250,7 +215,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
       validator: (c) => {
         if (terminal()) throw new Error(`the application is already ${state.stage}`);
         if (state.stage === 'AWAITING_RESULT') throw new Error('the 竣工届 is filed: the application can no longer be cancelled through the API');
-        const r = cancelSchema.safeParse(c);
+        const r = constructionCancelSchema.safeParse(c);
         if (!r.success) throw new Error(formatViolations(violationsFromZodError(r.error)));
       },
     },
