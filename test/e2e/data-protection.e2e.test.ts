@@ -26,6 +26,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startTs, runTs, type Proc } from '../support/processes.js';
 import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
 import { constructionInput, constructionRef } from '../support/takusou-harness.js';
+import { occtoWorkerEnv, startOcctoSimulatorProcess, startTakusouSimulatorProcess, startTogether, takusouWorkerEnv, type OcctoSimulatorProcess, type TakusouSimulatorProcess } from '../support/e2e-simulators.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { SINGLE_PARTITION_ARGS } from '../../scripts/dev-server-args.js';
 import { createDataConverter } from '../../worker/data-converter.js';
@@ -69,8 +70,8 @@ writeFileSync(drawing, Buffer.alloc(2048, 1));
 writeFileSync(report, Buffer.alloc(1024, 2));
 
 let env: TestWorkflowEnvironment;
-let occtoSim: Proc;
-let takusouSim: Proc;
+let occtoSim: OcctoSimulatorProcess;
+let takusouSim: TakusouSimulatorProcess;
 let worker: Proc;
 let codec: Awaited<ReturnType<typeof startCodecServer>>;
 let occtoAdmin = '';
@@ -106,48 +107,18 @@ beforeAll(async () => {
     }),
   ]);
   env = e;
-  occtoSim = startTs('simulators/occto/main.ts', {
-    OCCTO_SIM_PORT: '0',
-    OCCTO_SIM_ADMIN_PORT: '0',
-    OCCTO_SIM_CERT_DIR: `${dir}/occto-pki`,
-    OCCTO_SIM_COMPANIES: COMPANY,
-    OCCTO_SIM_LOGIN_ID: LOGIN.id,
-    OCCTO_SIM_PASSWORD: LOGIN.password,
-    OCCTO_SIM_JUDGEMENT_DELAY_MS: '1000',
-    OCCTO_SIM_PROCESSING_DELAY_MS: '1500',
-    OCCTO_SIM_LOG_LEVEL: 'warn',
-  });
-  takusouSim = startTs('simulators/kansai-takusou/main.ts', {
-    TAKUSOU_SIM_PORT: '0',
-    TAKUSOU_SIM_ADMIN_PORT: '0',
-    TAKUSOU_SIM_CERT_DIR: `${dir}/takusou-pki`,
-    TAKUSOU_SIM_ACCEPTANCE_DELAY_MS: '1000',
-    TAKUSOU_SIM_PROCESS_STEP_MS: '500',
-    TAKUSOU_SIM_CALCULATION_DELAY_MS: '1000',
-    TAKUSOU_SIM_RESULT_DELAY_MS: '1000',
-    TAKUSOU_SIM_LOG_LEVEL: 'warn',
-  });
-  const [occto, takusou] = await Promise.all([
-    occtoSim.firstJsonLine<{ occtoSimulator: { endpoint: string; adminUrl: string; caFile: string; clientCerts: Record<string, { cert: string; key: string }> } }>(),
-    takusouSim.firstJsonLine<{ takusouSimulator: { url: string; caFile: string } }>(),
-  ]);
-  occtoAdmin = occto.occtoSimulator.adminUrl;
-  clientKeyPem = readFileSync(occto.occtoSimulator.clientCerts[COMPANY]!.key, 'utf8');
+  [occtoSim, takusouSim] = await startTogether(
+    startOcctoSimulatorProcess({ certDir: `${dir}/occto-pki`, login: LOGIN, judgementDelayMs: 1000, processingDelayMs: 1500 }),
+    startTakusouSimulatorProcess({ certDir: `${dir}/takusou-pki`, acceptanceDelayMs: 1000, processStepMs: 500, calculationDelayMs: 1000, resultDelayMs: 1000 }),
+  );
+  occtoAdmin = occtoSim.adminUrl;
+  clientKeyPem = readFileSync(occtoSim.clientCerts[COMPANY]!.key, 'utf8');
   // Our own customer records (the CIS stand-in) know the customer of the incoming relay.
   const recordsFile = join(dir, 'customer-records.json');
   writeFileSync(recordsFile, JSON.stringify({ records: [{ company: COMPANY, category: 'LV', supplyPointId: soPoint, status: 'ACTIVE', customer: C3 }] }));
   worker = startTs('worker/main.ts', {
-    TEMPORAL_ADDRESS: env.address,
-    DENKI_COMPANIES: COMPANY,
-    OCCTO_ENDPOINT: occto.occtoSimulator.endpoint,
-    OCCTO_CA_FILE: occto.occtoSimulator.caFile,
-    OCCTO_CERT_FILE: occto.occtoSimulator.clientCerts[COMPANY]!.cert,
-    OCCTO_KEY_FILE: occto.occtoSimulator.clientCerts[COMPANY]!.key,
-    OCCTO_LOGIN_ID: LOGIN.id,
-    OCCTO_PASSWORD: LOGIN.password,
-    TAKUSOU_BASE_URL: takusou.takusouSimulator.url,
-    TAKUSOU_CA_FILE: takusou.takusouSimulator.caFile,
-    DENKI_PAYLOAD_KEYS: KEY_SPEC,
+    ...occtoWorkerEnv(occtoSim, { TEMPORAL_ADDRESS: env.address, DENKI_PAYLOAD_KEYS: KEY_SPEC }),
+    ...takusouWorkerEnv(takusouSim),
     CUSTOMER_RECORDS_FILE: recordsFile,
     STATUS_POLLER_INTERVAL: '1 second',
     DENKI_WORKFLOW_BUNDLE: inject('workflowBundle'),
@@ -160,8 +131,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await occtoSim?.stop();
-  await takusouSim?.stop();
+  await occtoSim?.proc.stop();
+  await takusouSim?.proc.stop();
   await codec?.close();
   await env?.teardown();
   rmSync(dir, { recursive: true, force: true });
@@ -483,7 +454,7 @@ describe('personal data and secrets: end to end, then scanned', () => {
   it('after the server stops: no canary and no secret in the SQLite database file or in our processes\' logs', async () => {
     const view = await serverView();
     await worker.stop();
-    await Promise.all([occtoSim.stop(), takusouSim.stop()]);
+    await Promise.all([occtoSim.proc.stop(), takusouSim.proc.stop()]);
     // Logs as files: ours are scanned; the simulators stand in for OCCTO and KTD, which legitimately
     // receive the customer data, so theirs are kept but not scanned. CLI output that was explicitly
     // asked for customer data (switching-out details, switching roles) is the one expected exception.
@@ -494,8 +465,8 @@ describe('personal data and secrets: end to end, then scanned', () => {
     };
     for (const [name, text] of Object.entries(logs)) writeFileSync(join(logsDir, name), text);
     writeFileSync(join(logsDir, 'cli-asked-for-customer-data.log'), cliAskedLog.join('\n'));
-    writeFileSync(join(logsDir, 'occto-sim.log'), occtoSim.output());
-    writeFileSync(join(logsDir, 'takusou-sim.log'), takusouSim.output());
+    writeFileSync(join(logsDir, 'occto-sim.log'), occtoSim.proc.output());
+    writeFileSync(join(logsDir, 'takusou-sim.log'), takusouSim.proc.output());
     expect(logs['worker.log']).toContain('"msg":"worker started"');
 
     await env.teardown();

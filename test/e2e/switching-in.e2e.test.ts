@@ -9,49 +9,29 @@ import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
 import { startTs, runTs, type Proc } from '../support/processes.js';
 import { getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
 import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
+import { occtoWorkerEnv, startOcctoSimulatorProcess, type OcctoSimulatorProcess } from '../support/e2e-simulators.js';
 import type { SwitchingInStatus } from '../../workflows/occto/switching-in.defs.js';
 
 let env: TestWorkflowEnvironment;
-let sim: Proc;
+let sim: OcctoSimulatorProcess;
 let worker: Proc;
 let adminUrl = '';
 let workerEnv: Record<string, string>;
 const dir = mkdtempSync(join(tmpdir(), 'denki-e2e-'));
 const keySpec = TEST_KEY_SPEC;
+const LOGIN = { id: 'e2e-login', password: 'e2e-secret-password' };
 
 beforeAll(async () => {
   env = await createDevServerEnv();
-  sim = startTs('simulators/occto/main.ts', {
-    OCCTO_SIM_PORT: '0',
-    OCCTO_SIM_ADMIN_PORT: '0',
-    OCCTO_SIM_CERT_DIR: `${dir}/pki`,
-    OCCTO_SIM_COMPANIES: COMPANY,
-    OCCTO_SIM_LOGIN_ID: 'e2e-login',
-    OCCTO_SIM_PASSWORD: 'e2e-secret-password',
-    OCCTO_SIM_JUDGEMENT_DELAY_MS: '1500',
-    OCCTO_SIM_PROCESSING_DELAY_MS: '2000',
-    OCCTO_SIM_LOG_LEVEL: 'warn',
-  });
-  const info = await sim.firstJsonLine<{ occtoSimulator: { endpoint: string; adminUrl: string; caFile: string; clientCerts: Record<string, { cert: string; key: string }> } }>();
-  adminUrl = info.occtoSimulator.adminUrl;
-  workerEnv = {
-    TEMPORAL_ADDRESS: env.address,
-    DENKI_COMPANIES: COMPANY,
-    OCCTO_ENDPOINT: info.occtoSimulator.endpoint,
-    OCCTO_CA_FILE: info.occtoSimulator.caFile,
-    OCCTO_CERT_FILE: info.occtoSimulator.clientCerts[COMPANY]!.cert,
-    OCCTO_KEY_FILE: info.occtoSimulator.clientCerts[COMPANY]!.key,
-    OCCTO_LOGIN_ID: 'e2e-login',
-    OCCTO_PASSWORD: 'e2e-secret-password',
-    DENKI_PAYLOAD_KEYS: keySpec,
-    LOG_LEVEL: 'info',
-  };
+  sim = await startOcctoSimulatorProcess({ certDir: `${dir}/pki`, login: LOGIN, judgementDelayMs: 1500, processingDelayMs: 2000 });
+  adminUrl = sim.adminUrl;
+  workerEnv = occtoWorkerEnv(sim, { TEMPORAL_ADDRESS: env.address, DENKI_PAYLOAD_KEYS: keySpec, LOG_LEVEL: 'info' });
   worker = startTs('worker/main.ts', workerEnv);
 }, 180_000);
 
 afterAll(async () => {
   await worker?.stop();
-  await sim?.stop();
+  await sim?.proc.stop();
   await env?.teardown();
 });
 

@@ -10,56 +10,37 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
 import { startTs, runTs, type Proc } from '../support/processes.js';
 import { COMPANY, supplyPoint } from '../support/occto-harness.js';
+import { occtoWorkerEnv, startOcctoSimulatorProcess, type OcctoSimulatorProcess } from '../support/e2e-simulators.js';
 import { getSwitchingOutStatus } from '../../client/switching-out.js';
 import { switchingOutWorkflowId } from '../../domain/switching-out.js';
 import type { SwitchingOutStatus } from '../../workflows/occto/switching-out.defs.js';
 
 let env: TestWorkflowEnvironment;
-let sim: Proc;
+let sim: OcctoSimulatorProcess;
 let worker: Proc;
 let adminUrl = '';
 let cliEnv: Record<string, string>;
 const dir = mkdtempSync(join(tmpdir(), 'denki-e2e-out-'));
 const NEW_RETAILER = '99991';
+const LOGIN = { id: 'e2e-login', password: 'e2e-secret-password' };
 const customer = { name: '転出 太郎', kana: 'テンシュツ タロウ', address: '兵庫県神戸市中央区加納町6-5-1' };
 
 beforeAll(async () => {
   env = await createDevServerEnv();
-  sim = startTs('simulators/occto/main.ts', {
-    OCCTO_SIM_PORT: '0',
-    OCCTO_SIM_ADMIN_PORT: '0',
-    OCCTO_SIM_CERT_DIR: `${dir}/pki`,
-    OCCTO_SIM_COMPANIES: COMPANY,
-    OCCTO_SIM_LOGIN_ID: 'e2e-login',
-    OCCTO_SIM_PASSWORD: 'e2e-secret-password',
-    OCCTO_SIM_JUDGEMENT_DELAY_MS: '1000',
-    OCCTO_SIM_PROCESSING_DELAY_MS: '2000',
-    OCCTO_SIM_LOG_LEVEL: 'warn',
-  });
-  const info = await sim.firstJsonLine<{ occtoSimulator: { endpoint: string; adminUrl: string; caFile: string; clientCerts: Record<string, { cert: string; key: string }> } }>();
-  adminUrl = info.occtoSimulator.adminUrl;
+  sim = await startOcctoSimulatorProcess({ certDir: `${dir}/pki`, login: LOGIN, judgementDelayMs: 1000, processingDelayMs: 2000 });
+  adminUrl = sim.adminUrl;
   const recordsFile = join(dir, 'customer-records.json');
   writeFileSync(recordsFile, JSON.stringify({ records: [] }));
-  worker = startTs('worker/main.ts', {
-    TEMPORAL_ADDRESS: env.address,
-    DENKI_COMPANIES: COMPANY,
-    OCCTO_ENDPOINT: info.occtoSimulator.endpoint,
-    OCCTO_CA_FILE: info.occtoSimulator.caFile,
-    OCCTO_CERT_FILE: info.occtoSimulator.clientCerts[COMPANY]!.cert,
-    OCCTO_KEY_FILE: info.occtoSimulator.clientCerts[COMPANY]!.key,
-    OCCTO_LOGIN_ID: 'e2e-login',
-    OCCTO_PASSWORD: 'e2e-secret-password',
-    DENKI_PAYLOAD_KEYS: TEST_KEY_SPEC,
-    CUSTOMER_RECORDS_FILE: recordsFile,
-    STATUS_POLLER_INTERVAL: '1 second',
-    LOG_LEVEL: 'info',
-  });
+  worker = startTs(
+    'worker/main.ts',
+    occtoWorkerEnv(sim, { TEMPORAL_ADDRESS: env.address, CUSTOMER_RECORDS_FILE: recordsFile, STATUS_POLLER_INTERVAL: '1 second', LOG_LEVEL: 'info' }),
+  );
   cliEnv = { TEMPORAL_ADDRESS: env.address, DENKI_PAYLOAD_KEYS: TEST_KEY_SPEC };
 }, 180_000);
 
 afterAll(async () => {
   await worker?.stop();
-  await sim?.stop();
+  await sim?.proc.stop();
   await env?.teardown();
 });
 

@@ -9,17 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
+import { createDevServerEnv } from '../support/temporal-env.js';
 import { startTs, type Proc } from '../support/processes.js';
 import { decideSwitchingIn, getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
 import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
 import type { SwitchingInStatus } from '../../workflows/occto/switching-in.defs.js';
 import { startConstruction } from '../../client/construction.js';
 import { constructionInput, constructionRef } from '../support/takusou-harness.js';
+import { occtoWorkerEnv, startOcctoSimulatorProcess, startTakusouSimulatorProcess, startTogether, takusouWorkerEnv, type OcctoSimulatorProcess, type TakusouSimulatorProcess } from '../support/e2e-simulators.js';
 
 let env: TestWorkflowEnvironment;
-let sim: Proc;
-let takusouSim: Proc;
+let sim: OcctoSimulatorProcess;
+let takusouSim: TakusouSimulatorProcess;
 let worker: Proc;
 let adminUrl = '';
 let takusouAdminUrl = '';
@@ -27,6 +28,7 @@ let metricsUrl = '';
 const dir = mkdtempSync(join(tmpdir(), 'denki-metrics-'));
 const QUEUE = `occto.${COMPANY}`;
 const TAKUSOU_QUEUE = `kansai-takusou.${COMPANY}`;
+const LOGIN = { id: 'metrics-login', password: 'metrics-secret-password' };
 const drawing = join(dir, 'drawing.pdf');
 writeFileSync(drawing, Buffer.alloc(2048, 1));
 
@@ -44,42 +46,16 @@ async function freePort(): Promise<number> {
 beforeAll(async () => {
   const [server, port] = await Promise.all([createDevServerEnv(), freePort()]);
   env = server;
-  sim = startTs('simulators/occto/main.ts', {
-    OCCTO_SIM_PORT: '0',
-    OCCTO_SIM_ADMIN_PORT: '0',
-    OCCTO_SIM_CERT_DIR: `${dir}/pki`,
-    OCCTO_SIM_COMPANIES: COMPANY,
-    OCCTO_SIM_LOGIN_ID: 'metrics-login',
-    OCCTO_SIM_PASSWORD: 'metrics-secret-password',
-    OCCTO_SIM_JUDGEMENT_DELAY_MS: '1000',
-    OCCTO_SIM_PROCESSING_DELAY_MS: '1000',
-    OCCTO_SIM_LOG_LEVEL: 'warn',
-  });
-  takusouSim = startTs('simulators/kansai-takusou/main.ts', {
-    TAKUSOU_SIM_PORT: '0',
-    TAKUSOU_SIM_ADMIN_PORT: '0',
-    TAKUSOU_SIM_CERT_DIR: `${dir}/takusou-pki`,
-    TAKUSOU_SIM_LOG_LEVEL: 'warn',
-  });
-  const [info, takusou] = await Promise.all([
-    sim.firstJsonLine<{ occtoSimulator: { endpoint: string; adminUrl: string; caFile: string; clientCerts: Record<string, { cert: string; key: string }> } }>(),
-    takusouSim.firstJsonLine<{ takusouSimulator: { url: string; adminUrl: string; caFile: string } }>(),
-  ]);
-  adminUrl = info.occtoSimulator.adminUrl;
-  takusouAdminUrl = takusou.takusouSimulator.adminUrl;
+  [sim, takusouSim] = await startTogether(
+    startOcctoSimulatorProcess({ certDir: `${dir}/pki`, login: LOGIN, judgementDelayMs: 1000, processingDelayMs: 1000 }),
+    startTakusouSimulatorProcess({ certDir: `${dir}/takusou-pki` }),
+  );
+  adminUrl = sim.adminUrl;
+  takusouAdminUrl = takusouSim.adminUrl;
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   worker = startTs('worker/main.ts', {
-    TEMPORAL_ADDRESS: env.address,
-    DENKI_COMPANIES: COMPANY,
-    OCCTO_ENDPOINT: info.occtoSimulator.endpoint,
-    OCCTO_CA_FILE: info.occtoSimulator.caFile,
-    OCCTO_CERT_FILE: info.occtoSimulator.clientCerts[COMPANY]!.cert,
-    OCCTO_KEY_FILE: info.occtoSimulator.clientCerts[COMPANY]!.key,
-    OCCTO_LOGIN_ID: 'metrics-login',
-    OCCTO_PASSWORD: 'metrics-secret-password',
-    TAKUSOU_BASE_URL: takusou.takusouSimulator.url,
-    TAKUSOU_CA_FILE: takusou.takusouSimulator.caFile,
-    DENKI_PAYLOAD_KEYS: TEST_KEY_SPEC,
+    ...occtoWorkerEnv(sim, { TEMPORAL_ADDRESS: env.address }),
+    ...takusouWorkerEnv(takusouSim),
     LOG_LEVEL: 'warn',
     METRICS_ADDRESS: `127.0.0.1:${port}`,
     METRICS_DECISIONS_INTERVAL: '1 second',
@@ -89,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await Promise.all([sim?.stop(), takusouSim?.stop()]);
+  await Promise.all([sim?.proc.stop(), takusouSim?.proc.stop()]);
   await env?.teardown();
 });
 
