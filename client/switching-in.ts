@@ -5,6 +5,7 @@ import { areaOfSupplyPoint } from '../domain/supply-point.js';
 import { CATEGORY_LABELS } from '../domain/categories.js';
 import { formatViolations, violationsFromZodError, type DomainRuleViolation } from '../domain/errors.js';
 import { decisionError } from './update-errors.js';
+import { lifecycleQuery } from './visibility-query.js';
 import { switchingInInputSchema, switchingInWorkflowId, type SwitchingInInput } from '../domain/switching-in.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
 import type { switchingInWorkflow } from '../workflows/occto/switching-in.js';
@@ -113,18 +114,9 @@ export interface AwaitingHumanItem {
   startTime: string;
 }
 
-const quote = (v: string) => {
-  if (!/^[\w.:/-]+$/.test(v)) throw new InvalidInputError([{ field: 'filter', rule: 'characters', message: `filter value ${JSON.stringify(v)} may hold letters, digits and . : / - _ only` }]);
-  return `'${v}'`;
-};
-
 /** Visibility query over the typed search attributes. */
 export function awaitingHumanQuery(f: AwaitingHumanFilter = {}): string {
-  const parts = [`${SA_KIND.name} = ${quote(SWITCHING_IN_KIND)}`, `${SA_AWAITING_HUMAN.name} = true`, `ExecutionStatus = 'Running'`];
-  if (f.company) parts.push(`${SA_COMPANY.name} = ${quote(f.company)}`);
-  if (f.area) parts.push(`${SA_AREA.name} = ${quote(f.area)}`);
-  if (f.stage) parts.push(`${SA_STAGE.name} = ${quote(f.stage)}`);
-  return parts.join(' AND ');
+  return lifecycleQuery({ ...f, kind: SWITCHING_IN_KIND, awaitingHuman: true });
 }
 
 export async function listAwaitingHuman(client: Client, f: AwaitingHumanFilter = {}, limit = 100): Promise<AwaitingHumanItem[]> {

@@ -35,6 +35,7 @@ import {
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_OPERATION, SA_RELAY_NO, SA_STAGE, SA_SUPPLY_POINT } from '../workflows/search-attributes.js';
 import { InvalidInputError } from './switching-in.js';
 import { decisionError } from './update-errors.js';
+import { lifecycleQuery } from './visibility-query.js';
 
 /** The caller's role may not see relay data (only switching roles may: win-back ban). */
 export class RoleNotPermittedError extends Error {
@@ -138,19 +139,9 @@ export interface SwitchingOutFilter {
   awaitingHuman?: boolean;
 }
 
-const quote = (v: string) => {
-  if (!/^[\w.:/-]+$/.test(v)) throw new InvalidInputError([{ field: 'filter', rule: 'characters', message: `filter value ${JSON.stringify(v)} may hold letters, digits and . : / - _ only` }]);
-  return `'${v}'`;
-};
-
 /** Visibility query over the typed search attributes (no customer data is searchable). */
 export function switchingOutQuery(f: SwitchingOutFilter = {}): string {
-  const parts = [`${SA_KIND.name} = ${quote(SWITCHING_OUT_KIND)}`, `ExecutionStatus = 'Running'`];
-  if (f.awaitingHuman !== undefined) parts.push(`${SA_AWAITING_HUMAN.name} = ${f.awaitingHuman}`);
-  if (f.company) parts.push(`${SA_COMPANY.name} = ${quote(f.company)}`);
-  if (f.area) parts.push(`${SA_AREA.name} = ${quote(f.area)}`);
-  if (f.stage) parts.push(`${SA_STAGE.name} = ${quote(f.stage)}`);
-  return parts.join(' AND ');
+  return lifecycleQuery({ ...f, kind: SWITCHING_OUT_KIND });
 }
 
 export interface SwitchingOutListItem {

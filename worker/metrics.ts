@@ -9,10 +9,7 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { MAINTENANCE_WAIT_SECONDS_METRIC } from '../workflows/shared/maintenance-guard.js';
-import { SWITCHING_IN_KIND } from '../workflows/occto/switching-in.defs.js';
-import { SWITCHING_OUT_KIND } from '../workflows/occto/switching-out.defs.js';
-import { OCCTO_OPERATION_KIND } from '../workflows/occto/operations/operation.defs.js';
-import { CONSTRUCTION_KIND_SA } from '../workflows/kansai-takusou/construction.defs.js';
+import { LIFECYCLE_KINDS } from '../client/visibility-query.js';
 
 /** The external systems we call. */
 export type ExternalSystem = 'occto' | 'kansai-takusou';
@@ -127,7 +124,7 @@ export function dispatchWaitInterceptor(system: ExternalSystem): ActivityInterce
 }
 
 /** Every DenkiKind a workflow sets; anything else is counted as `other`. */
-export const DECISION_KINDS = [SWITCHING_IN_KIND, SWITCHING_OUT_KIND, OCCTO_OPERATION_KIND, CONSTRUCTION_KIND_SA] as const;
+export const DECISION_KINDS = LIFECYCLE_KINDS;
 
 const AWAITING = `DenkiAwaitingHuman = true AND ExecutionStatus = 'Running'`;
 

@@ -5,10 +5,9 @@ import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import { z } from 'zod';
 import type { ConstructionStage } from '../../workflows/kansai-takusou/construction.defs.js';
-import { CONSTRUCTION_KIND_SA } from '../../workflows/kansai-takusou/construction.defs.js';
-import { OCCTO_OPERATION_KIND, type OperationStage } from '../../workflows/occto/operations/operation.defs.js';
-import { SWITCHING_IN_KIND, type SwitchingInStage } from '../../workflows/occto/switching-in.defs.js';
-import { SWITCHING_OUT_KIND, type SwitchingOutStage } from '../../workflows/occto/switching-out.defs.js';
+import type { OperationStage } from '../../workflows/occto/operations/operation.defs.js';
+import type { SwitchingInStage } from '../../workflows/occto/switching-in.defs.js';
+import type { SwitchingOutStage } from '../../workflows/occto/switching-out.defs.js';
 import {
   SA_APPLICATION_NO,
   SA_AREA,
@@ -23,10 +22,11 @@ import {
   SA_SUPPLY_POINT,
 } from '../../workflows/search-attributes.js';
 import { HttpError } from './errors.js';
+import { LIFECYCLE_KINDS, lifecycleQuery, type LifecycleFilter, type LifecycleKind } from '../visibility-query.js';
 
 /** Lifecycle kinds as their workflows publish them in DenkiKind. */
-export const KINDS = [SWITCHING_IN_KIND, SWITCHING_OUT_KIND, CONSTRUCTION_KIND_SA, OCCTO_OPERATION_KIND] as const;
-export type Kind = (typeof KINDS)[number];
+export const KINDS = LIFECYCLE_KINDS;
+export type Kind = LifecycleKind;
 
 /** Where each kind's routes live. */
 export const ROUTE_PREFIX: Record<Kind, string> = {
@@ -61,33 +61,6 @@ export const ALL_STAGES = [...new Set(Object.values(STAGES_BY_KIND).flat())].sor
 export const kindSchema = z.enum(KINDS, { error: `kind must be one of ${KINDS.join(', ')}` });
 export const stageSchema = (stages: readonly string[] = ALL_STAGES, kind?: string) =>
   z.enum(stages as [string, ...string[]], { error: `stage must be one of ${stages.join(', ')}${kind ? ` (the stages of ${kind})` : ''}` });
-
-export interface ListFilter {
-  kind?: Kind;
-  awaitingHuman?: boolean;
-  running?: boolean;
-  stage?: string;
-  company?: string;
-  area?: string;
-}
-
-// Values reach the query only after their zod schemas accepted them (enums, digits); the quote
-// check is a second fence against query injection.
-const quote = (v: string) => {
-  if (!/^[\w.:/-]+$/.test(v)) throw new HttpError(400, 'VALIDATION_FAILED', `filter value ${JSON.stringify(v)} may hold letters, digits and . : / - _ only`);
-  return `'${v}'`;
-};
-
-export function visibilityQuery(f: ListFilter): string {
-  const parts: string[] = [];
-  parts.push(f.kind ? `${SA_KIND.name} = ${quote(f.kind)}` : `${SA_KIND.name} IN (${KINDS.map(quote).join(', ')})`);
-  if (f.running !== false) parts.push(`ExecutionStatus = 'Running'`);
-  if (f.awaitingHuman !== undefined) parts.push(`${SA_AWAITING_HUMAN.name} = ${f.awaitingHuman}`);
-  if (f.stage) parts.push(`${SA_STAGE.name} = ${quote(f.stage)}`);
-  if (f.company) parts.push(`${SA_COMPANY.name} = ${quote(f.company)}`);
-  if (f.area) parts.push(`${SA_AREA.name} = ${quote(f.area)}`);
-  return parts.join(' AND ');
-}
 
 export interface WorkItem {
   workflowId: string;
@@ -128,8 +101,8 @@ function decodePageToken(query: string, pageToken: string): Buffer {
 }
 
 /** One page of workflows matching `f`; `nextPageToken` absent on the last page. */
-export async function listPage(client: Client, f: ListFilter, limit: number, pageToken?: string): Promise<{ items: WorkItem[]; nextPageToken?: string }> {
-  const query = visibilityQuery(f);
+export async function listPage(client: Client, f: LifecycleFilter, limit: number, pageToken?: string): Promise<{ items: WorkItem[]; nextPageToken?: string }> {
+  const query = lifecycleQuery(f);
   const res = await client.workflowService.listWorkflowExecutions({
     namespace: client.options.namespace,
     query,
