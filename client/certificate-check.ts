@@ -3,7 +3,8 @@
 // starts certificateExpiryCheckWorkflow daily at 09:00 JST; each worker with OCCTO certificates
 // ensures it at start (idempotent: created once, then updated in place) and also checks its own
 // certificates right away, in its log.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
+import { ensureSchedule } from './schedules.js';
 import type pino from 'pino';
 import { describeCertificate } from '../activities/certificates/certificate-info.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
@@ -54,20 +55,14 @@ export async function ensureCertificateExpirySchedule(client: Client, setup: Cer
   };
   // A check missed while the server was down is still worth running the same day.
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '12 hours' };
-  try {
-    await client.schedule.create({
-      scheduleId: CERTIFICATE_EXPIRY_SCHEDULE_ID,
-      spec,
-      action,
-      policies,
-      state: { note: `daily ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} JST: OCCTO client certificates (warn below ${warnDays} days; OCCTO refuses an expired one)` },
-    });
-    return { scheduleId: CERTIFICATE_EXPIRY_SCHEDULE_ID, created: true };
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(CERTIFICATE_EXPIRY_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action, policies }));
-    return { scheduleId: CERTIFICATE_EXPIRY_SCHEDULE_ID, created: false };
-  }
+  const created = await ensureSchedule(client, {
+    scheduleId: CERTIFICATE_EXPIRY_SCHEDULE_ID,
+    spec,
+    action,
+    policies,
+    state: { note: `daily ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} JST: OCCTO client certificates (warn below ${warnDays} days; OCCTO refuses an expired one)` },
+  });
+  return { scheduleId: CERTIFICATE_EXPIRY_SCHEDULE_ID, created };
 }
 
 /** The worker's start-up check: each certificate judged by the same rule, one log line each (error / warn / info). */

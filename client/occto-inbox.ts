@@ -3,7 +3,8 @@
 // workflow at each cadence instant (calendar in Asia/Tokyo, Monday–Friday; the sweep itself skips
 // national holidays and Dec 29 – Jan 3, which a calendar cannot express). Where Schedules are not
 // available: the long-running watcher workflow.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type CalendarSpec, type Client, type ScheduleSpec } from '@temporalio/client';
+import { ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type CalendarSpec, type Client, type ScheduleSpec } from '@temporalio/client';
+import { ensureSchedule } from './schedules.js';
 import { violationsFromZodError } from '../domain/errors.js';
 import { inboxConfigSchema, inboxScheduleId, inboxSweepMinutes, inboxWatcherWorkflowId, type InboxConfig } from '../domain/inbox.js';
 import { switchingOutOptionsSchema, type SwitchingOutOptionsInput } from '../domain/switching-out.js';
@@ -103,20 +104,14 @@ export async function ensureInboxSchedule(client: Client, setup: InboxSetup): Pr
     };
     // A missed sweep (server down) is worth taking only while it is still this cadence slot.
     const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: `${inbox.cadenceMinutes} minutes` };
-    try {
-      await client.schedule.create({
-        scheduleId,
-        spec,
-        action,
-        policies,
-        state: { note: `current retailer's inbox (spec §5.2): every ${inbox.cadenceMinutes} min ${inbox.businessHours.start}–${inbox.businessHours.end} JST on business days` },
-      });
-      out.push({ scheduleId, category, created: true });
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action, policies }));
-      out.push({ scheduleId, category, created: false });
-    }
+    const created = await ensureSchedule(client, {
+      scheduleId,
+      spec,
+      action,
+      policies,
+      state: { note: `current retailer's inbox (spec §5.2): every ${inbox.cadenceMinutes} min ${inbox.businessHours.start}–${inbox.businessHours.end} JST on business days` },
+    });
+    out.push({ scheduleId, category, created });
   }
   return out;
 }
