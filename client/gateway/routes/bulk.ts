@@ -22,7 +22,7 @@ import { describeColumns, decodeCsvBody, parseCsvRows, type CsvColumn } from '..
 import { HttpError, violationsFromIssues } from '../errors.js';
 import { applicationStartBody, noQuery, switchingInStartBody } from '../schemas.js';
 import type { Kind } from '../visibility.js';
-import { errorResponses, guarded, idempotentStart, rolesNote, SECURITY, type GatewayContext } from './common.js';
+import { errorResponses, idempotentStart, type GatewayContext, route } from './common.js';
 
 const duration = 'a duration such as "15 minutes", "2h", "3 days", or milliseconds';
 const customerColumns = (prefix: string, note: string): CsvColumn[] => [
@@ -202,27 +202,24 @@ export const bulkRoutes =
       }
     });
 
-    const route = (url: string, operationId: string, summary: string, k: BulkKind) =>
+    const bulkRoute = (url: string, operationId: string, summary: string, k: BulkKind) =>
       app.post(url, {
-        ...guarded('start'),
         bodyLimit: ctx.bulkMaxBytes,
-        schema: {
+        ...route('start', {
           tags: ['bulk'],
           operationId,
           summary,
           description:
-            `One start per row, each validated on its own; the answer lists every row with its outcome. Synchronous: starts are paced at ${ctx.bulkRowsPerSecond} rows/s (GATEWAY_BULK_ROWS_PER_SECOND), and the OCCTO calls are paced again by the worker's rate-limited queue (1 request/s per company), so even the largest file never exceeds OCCTO's limit. Sending the same file again is safe: started rows come back as \`existing\`. Always 200 when the file could be read (look at each row); 400/413/415 when it could not.` +
-            rolesNote('start'),
-          security: SECURITY,
+            `One start per row, each validated on its own; the answer lists every row with its outcome. Synchronous: starts are paced at ${ctx.bulkRowsPerSecond} rows/s (GATEWAY_BULK_ROWS_PER_SECOND), and the OCCTO calls are paced again by the worker's rate-limited queue (1 request/s per company), so even the largest file never exceeds OCCTO's limit. Sending the same file again is safe: started rows come back as \`existing\`. Always 200 when the file could be read (look at each row); 400/413/415 when it could not.`,
           consumes: ['text/csv'],
           querystring: noQuery,
           body: csvBody(k.columns, ctx.bulkMaxRows, ctx.bulkMaxBytes),
           response: { 200: bulkResultSchema, ...errorResponses(413, 415) },
-        },
+        }),
         // A client that goes away stops the starts; its rows are reported as not-started in the log line.
         handler: async (req) => runBulk(ctx, k, req.body, () => req.socket.destroyed),
       });
 
-    route('/v1/switching-in/bulk', 'bulkStartSwitchingIn', 'Start switchings (新小売) from a CSV file', BULK_KINDS.switchingIn);
-    route('/v1/occto-operations/applications/bulk', 'bulkStartOcctoApplications', 'Start OCCTO applications (再点 / 廃止・撤去 / アンペア変更 / 需要者情報変更) from a CSV file', BULK_KINDS.applications);
+    bulkRoute('/v1/switching-in/bulk', 'bulkStartSwitchingIn', 'Start switchings (新小売) from a CSV file', BULK_KINDS.switchingIn);
+    bulkRoute('/v1/occto-operations/applications/bulk', 'bulkStartOcctoApplications', 'Start OCCTO applications (再点 / 廃止・撤去 / アンペア変更 / 需要者情報変更) from a CSV file', BULK_KINDS.applications);
   };

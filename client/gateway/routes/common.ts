@@ -103,6 +103,14 @@ export function guarded(permission: Permission) {
   return { config: { permission } };
 }
 
+/**
+ * A route's guard and its OpenAPI schema for a permission: the auth hook reads the permission from
+ * the config; the document gets the security schemes and which roles may call it.
+ */
+export function route<S extends { description: string }>(permission: Permission, schema: S) {
+  return { ...guarded(permission), schema: { ...schema, security: SECURITY, description: schema.description + rolesNote(permission) } };
+}
+
 /** Text for a route's OpenAPI description: which roles may call it. */
 export function rolesNote(permission: Permission): string {
   const roles: Record<Permission, string> = {

@@ -21,7 +21,7 @@ import {
   accepted,
 } from '../schemas.js';
 import { listPage, stageSchema, STAGES_BY_KIND } from '../visibility.js';
-import { decide, errorResponses, guarded, rolesNote, SECURITY, temporal, type GatewayContext } from './common.js';
+import { decide, errorResponses, temporal, type GatewayContext, route } from './common.js';
 
 const tags = ['switching-out'];
 const params = workflowIdParams('switching-out');
@@ -56,16 +56,14 @@ export const switchingOutRoutes =
   (ctx: GatewayContext): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/v1/switching-out', {
-      ...guarded('read'),
-      schema: {
+      ...route('read', {
         tags,
         operationId: 'listSwitchingOut',
         summary: 'Running current-retailer switchings, filterable',
-        description: 'Visibility query on the search attributes (no customer data is searchable). Pages with `limit` and `nextPageToken`.' + rolesNote('read'),
-        security: SECURITY,
+        description: 'Visibility query on the search attributes (no customer data is searchable). Pages with `limit` and `nextPageToken`.',
         querystring: switchingOutListQuery,
         response: { 200: workListSchema, ...errorResponses() },
-      },
+      }),
       handler: async (req) => {
         const q = req.query;
         return temporal(ctx, undefined, ctx.readTimeoutMs, () =>
@@ -80,34 +78,29 @@ export const switchingOutRoutes =
     });
 
     app.get('/v1/switching-out/:workflowId', {
-      ...guarded('read'),
-      schema: {
+      ...route('read', {
         tags,
         operationId: 'getSwitchingOut',
         summary: 'Status of a current-retailer switching (no customer data)',
-        security: SECURITY,
-        description: 'The workflow ID URL-encoded as one path segment.' + rolesNote('read'),
+        description: 'The workflow ID URL-encoded as one path segment.',
         params,
         querystring: noQuery,
         response: { 200: status, ...errorResponses(404) },
-      },
+      }),
       handler: async (req) => passThrough(temporal(ctx, req.params.workflowId, ctx.readTimeoutMs, () => getSwitchingOutStatus(ctx.client, req.params.workflowId))),
     });
 
     app.get('/v1/switching-out/:workflowId/relay', {
-      ...guarded('personal-data'),
-      schema: {
+      ...route('personal-data', {
         tags,
         operationId: 'getSwitchingOutRelay',
         summary: "The relay with the customer's data (people who judge only; audited)",
         description:
-          'Personal data: only the roles that judge switchings may read it (a current retailer must not use a pending switch to win the customer back). Every read is written to the audit log with who read which workflow (never the data).' +
-          rolesNote('personal-data'),
-        security: SECURITY,
+          'Personal data: only the roles that judge switchings may read it (a current retailer must not use a pending switch to win the customer back). Every read is written to the audit log with who read which workflow (never the data).',
         params,
         querystring: noQuery,
         response: { 200: relayDetails, ...errorResponses(404) },
-      },
+      }),
       handler: async (req, reply) => {
         const id = req.params.workflowId;
         const caller = req.caller!;
@@ -124,52 +117,46 @@ export const switchingOutRoutes =
     });
 
     app.post('/v1/switching-out/:workflowId/judgement', {
-      ...guarded('decide'),
-      schema: {
+      ...route('decide', {
         tags,
         operationId: 'judgeSwitchingOut',
         summary: '判断: OK, or NG with 判断NG理由 1–9',
-        description: 'Sent as the `judge` Update; refused (422) once a judgement is fixed, or outside AWAITING_JUDGEMENT.' + rolesNote('decide'),
-        security: SECURITY,
+        description: 'Sent as the `judge` Update; refused (422) once a judgement is fixed, or outside AWAITING_JUDGEMENT.',
         params,
         querystring: noQuery,
         body: judgeBody,
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
-      },
+      }),
       handler: async (req) =>
         accepted(decide(ctx, req.params.workflowId, () => judgeSwitchingOut(ctx.client, req.params.workflowId, req.body as JudgeDecision))),
     });
 
     app.post('/v1/switching-out/:workflowId/mistaken-ok', {
-      ...guarded('decide'),
-      schema: {
+      ...route('decide', {
         tags,
         operationId: 'reportMistakenOk',
         summary: 'Report that a registered OK was a mistake',
-        description: 'We cannot retract an OK ourselves; the answer says what a person must do now.' + rolesNote('decide'),
-        security: SECURITY,
+        description: 'We cannot retract an OK ourselves; the answer says what a person must do now.',
         params,
         querystring: noQuery,
         body: mistakenOkBody,
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
-      },
+      }),
       handler: async (req) =>
         accepted(decide(ctx, req.params.workflowId, () => reportMistakenOk(ctx.client, req.params.workflowId, req.body as MistakenOkReport))),
     });
 
     app.post('/v1/switching-out/:workflowId/decision', {
-      ...guarded('decide'),
-      schema: {
+      ...route('decide', {
         tags,
         operationId: 'decideSwitchingOut',
         summary: 'After a business error: retry or abandon',
-        description: 'Sent as the `decide` Update; refused (422) when no decision is awaited.' + rolesNote('decide'),
-        security: SECURITY,
+        description: 'Sent as the `decide` Update; refused (422) when no decision is awaited.',
         params,
         querystring: noQuery,
         body: retryOrAbandonBody,
         response: { 200: acceptedSchema, ...errorResponses(404, 409, 422) },
-      },
+      }),
       handler: async (req) =>
         accepted(decide(ctx, req.params.workflowId, () => decideSwitchingOut(ctx.client, req.params.workflowId, req.body as SwitchingOutDecision))),
     });

@@ -6,7 +6,7 @@ import { areaCodeSchema } from '../../../domain/areas.js';
 import { companyCodeField } from '../../../domain/company.js';
 import { listQueryBase, workListSchema } from '../schemas.js';
 import { kindSchema, listPage, stageSchema, STAGES_BY_KIND, type Kind } from '../visibility.js';
-import { errorResponses, guarded, rolesNote, SECURITY, temporal, type GatewayContext } from './common.js';
+import { errorResponses, temporal, type GatewayContext, route } from './common.js';
 
 export const workQuery = z
   .object({
@@ -27,18 +27,15 @@ export const workRoutes =
   (ctx: GatewayContext): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/v1/work', {
-      ...guarded('read'),
-      schema: {
+      ...route('read', {
         tags: ['work'],
         operationId: 'listWork',
         summary: 'Work awaiting a person, across lifecycles',
         description:
-          'Running workflows whose DenkiAwaitingHuman search attribute is true (a decision, a judgement, a completion to confirm), newest first as Temporal lists them. Filters combine with AND. Visibility is eventually consistent: a workflow that has just started waiting can take a moment to appear. Pages with `limit` (1–100, default 50) and `pageToken` = the previous page\'s `nextPageToken`.' +
-          rolesNote('read'),
-        security: SECURITY,
+          'Running workflows whose DenkiAwaitingHuman search attribute is true (a decision, a judgement, a completion to confirm), newest first as Temporal lists them. Filters combine with AND. Visibility is eventually consistent: a workflow that has just started waiting can take a moment to appear. Pages with `limit` (1–100, default 50) and `pageToken` = the previous page\'s `nextPageToken`.',
         querystring: workQuery,
         response: { 200: workListSchema, ...errorResponses() },
-      },
+      }),
       handler: async (req) => {
         const q = req.query;
         return temporal(ctx, undefined, ctx.readTimeoutMs, () =>
