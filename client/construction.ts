@@ -1,7 +1,7 @@
 // Typed client functions for たくそう君 construction applications: start (one workflow per
 // application; street lights fanned out one per lamp), confirm completion, correct, cancel, status.
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { CONSTRUCTION_KIND_LABELS, constructionInputSchema, constructionWorkflowId, type ConstructionInput } from '../domain/construction.js';
 import { violationsFromZodError } from '../domain/errors.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
@@ -19,7 +19,7 @@ import {
 } from '../workflows/kansai-takusou/construction.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_CONSTRUCTION_KIND, SA_KIND, SA_STAGE } from '../workflows/search-attributes.js';
 import { InvalidInputError } from './switching-in.js';
-import { decisionError } from './update-errors.js';
+import { executeDecision } from './update-errors.js';
 import {
   noticeActionUpdate,
   noticeWatcherWorkflowId,
@@ -97,18 +97,11 @@ export async function startStreetLights(client: Client, raw: unknown): Promise<C
   return out;
 }
 
-async function update<A>(client: Client, workflowId: string, def: UpdateDefinition<{ accepted: true }, [A]>, arg: A): Promise<{ accepted: true }> {
-  try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [arg] });
-  } catch (err) {
-    throw decisionError(err, workflowId);
-  }
-}
 
 export const confirmConstructionCompletion = (client: Client, workflowId: string, c: CompletionConfirmation) =>
-  update(client, workflowId, confirmCompletionUpdate, c);
-export const correctConstruction = (client: Client, workflowId: string, c: ConstructionCorrection) => update(client, workflowId, correctApplicationUpdate, c);
-export const cancelConstruction = (client: Client, workflowId: string, c: CancelRequest) => update(client, workflowId, cancelApplicationUpdate, c);
+  executeDecision(client, workflowId, confirmCompletionUpdate, c);
+export const correctConstruction = (client: Client, workflowId: string, c: ConstructionCorrection) => executeDecision(client, workflowId, correctApplicationUpdate, c);
+export const cancelConstruction = (client: Client, workflowId: string, c: CancelRequest) => executeDecision(client, workflowId, cancelApplicationUpdate, c);
 export const getConstructionStatus = (client: Client, workflowId: string): Promise<ConstructionStatus> =>
   client.workflow.getHandle(workflowId).query(constructionStatusQuery);
 
@@ -133,9 +126,5 @@ export async function ensureNoticeWatcher(client: Client, company: string, pollI
 
 /** Registers a notice through the watcher; corrections and deletions are refused (register a new notice instead). */
 export async function sendNoticeAction(client: Client, company: string, action: NoticeAction): Promise<{ id: string }> {
-  try {
-    return await client.workflow.getHandle(noticeWatcherWorkflowId(company)).executeUpdate(noticeActionUpdate, { args: [action] });
-  } catch (err) {
-    throw decisionError(err, noticeWatcherWorkflowId(company));
-  }
+  return executeDecision(client, noticeWatcherWorkflowId(company), noticeActionUpdate, action);
 }

@@ -32,7 +32,7 @@ import {
 } from '../workflows/occto/operations/operation.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_KIND, SA_OPERATION, SA_STAGE, SA_SUPPLY_POINT } from '../workflows/search-attributes.js';
 import { InvalidInputError } from './switching-in.js';
-import { decisionError } from './update-errors.js';
+import { executeDecision } from './update-errors.js';
 
 /** The switching support system has no such function for the category or area (spec §2.5, §5.3). */
 export class OperationNotOfferedError extends Error {
@@ -116,24 +116,16 @@ export function getOperationStatus(client: Client, workflowId: string): Promise<
   return client.workflow.getHandle(workflowId).query(operationStatusQuery);
 }
 
-async function update<R>(workflowId: string, run: () => Promise<R>): Promise<R> {
-  try {
-    return await run();
-  } catch (err) {
-    throw decisionError(err, workflowId);
-  }
-}
-
 /** 取消 of the application while it is in progress; resolves once OCCTO took the cancellation. */
 export function cancelOcctoApplication(client: Client, workflowId: string, request: CancelRequest): Promise<{ accepted: true; applicationNo: string }> {
-  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(cancelApplicationUpdate, { args: [request] }));
+  return executeDecision(client, workflowId, cancelApplicationUpdate, request);
 }
 
 /** Usage query held open: query again, reusing the password while it is valid (else applying again). */
 export function requeryUsage(client: Client, workflowId: string, request: RequeryRequest): Promise<UsageData> {
-  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(requeryUsageUpdate, { args: [request] }));
+  return executeDecision(client, workflowId, requeryUsageUpdate, request);
 }
 
 export function decideOperation(client: Client, workflowId: string, decision: OperationDecision): Promise<{ accepted: true; action: 'retry' | 'abandon' }> {
-  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(operationDecideUpdate, { args: [decision] }));
+  return executeDecision(client, workflowId, operationDecideUpdate, decision);
 }

@@ -4,7 +4,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { areaOfSupplyPoint } from '../domain/supply-point.js';
 import { CATEGORY_LABELS } from '../domain/categories.js';
 import { formatViolations, violationsFromZodError, type DomainRuleViolation } from '../domain/errors.js';
-import { decisionError } from './update-errors.js';
+import { executeDecision } from './update-errors.js';
 import { lifecycleQuery } from './visibility-query.js';
 import { switchingInInputSchema, switchingInWorkflowId, type SwitchingInInput } from '../domain/switching-in.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
@@ -82,11 +82,7 @@ export async function startSwitchingIn(client: Client, raw: unknown): Promise<St
 }
 
 export async function decideSwitchingIn(client: Client, workflowId: string, decision: SwitchingInDecision): Promise<DecisionAccepted> {
-  try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(switchingInDecideUpdate, { args: [decision] });
-  } catch (err) {
-    throw decisionError(err, workflowId);
-  }
+  return executeDecision(client, workflowId, switchingInDecideUpdate, decision);
 }
 
 export async function getSwitchingInStatus(client: Client, workflowId: string): Promise<SwitchingInStatus> {

@@ -34,7 +34,7 @@ import {
 } from '../workflows/occto/switching-out.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_OPERATION, SA_RELAY_NO, SA_STAGE, SA_SUPPLY_POINT } from '../workflows/search-attributes.js';
 import { InvalidInputError } from './switching-in.js';
-import { decisionError } from './update-errors.js';
+import { executeDecision } from './update-errors.js';
 import { lifecycleQuery } from './visibility-query.js';
 
 /** The caller's role may not see relay data (only switching roles may: win-back ban). */
@@ -84,27 +84,19 @@ export async function startSwitchingOut(client: Client, raw: unknown): Promise<S
   }
 }
 
-async function update<R>(workflowId: string, run: () => Promise<R>): Promise<R> {
-  try {
-    return await run();
-  } catch (err) {
-    throw decisionError(err, workflowId);
-  }
-}
-
 /** A person's 判断: OK, or NG with one or more distinct 判断NG理由 1–9. Refused once a judgement is fixed. */
 export function judgeSwitchingOut(client: Client, workflowId: string, decision: JudgeDecision): Promise<JudgeAccepted> {
-  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(judgeUpdate, { args: [decision] }));
+  return executeDecision(client, workflowId, judgeUpdate, decision);
 }
 
 /** After an OK was registered: it was a mistake. Returns what a person must do now. */
 export function reportMistakenOk(client: Client, workflowId: string, report: MistakenOkReport): Promise<MistakenOkAccepted> {
-  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(reportMistakenOkUpdate, { args: [report] }));
+  return executeDecision(client, workflowId, reportMistakenOkUpdate, report);
 }
 
 /** A person's answer after a business error: retry or abandon. */
 export function decideSwitchingOut(client: Client, workflowId: string, decision: SwitchingOutDecision): Promise<SwitchingOutDecisionAccepted> {
-  return update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(switchingOutDecideUpdate, { args: [decision] }));
+  return executeDecision(client, workflowId, switchingOutDecideUpdate, decision);
 }
 
 /** Stage, judgement and application: no customer data (any role that may know the switching exists). */

@@ -33,22 +33,11 @@ export async function temporal<T>(ctx: GatewayContext, workflowId: string | unde
 }
 
 /**
- * A decision (Update) under the Update deadline. Temporal answers an Update to a closed workflow
- * like one to a missing workflow; the gateway tells them apart (409 finished, 404 none).
+ * A decision (Update) under the Update deadline. The client library tells an Update to a finished
+ * workflow (409) from one to a missing workflow (404) (client/update-errors.ts executeDecision).
  */
-export async function decide<T>(ctx: GatewayContext, workflowId: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await temporal(ctx, workflowId, ctx.updateTimeoutMs, fn);
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 404) {
-      const d = await ctx.client.workflow
-        .getHandle(workflowId)
-        .describe()
-        .catch(() => undefined);
-      if (d) throw new HttpError(409, 'WORKFLOW_FINISHED', `${workflowId} has already finished (${d.status.name}): it takes no more decisions`, [], workflowId);
-    }
-    throw err;
-  }
+export function decide<T>(ctx: GatewayContext, workflowId: string, fn: () => Promise<T>): Promise<T> {
+  return temporal(ctx, workflowId, ctx.updateTimeoutMs, fn);
 }
 
 /** Fails with 409 when the workflow exists but has ended, 404 when there is none. */
