@@ -1,7 +1,7 @@
 // Everything a workflow test needs around OCCTO: a dev PKI, the real simulator over mutual TLS,
 // the project's worker set (workflows, occto.<company>, notify queues) against a Temporal test
 // environment, and a client with the same payload encryption.
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { Client } from '@temporalio/client';
 import { createDataConverter } from '../../worker/data-converter.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -11,7 +11,7 @@ import { createDevPki, type DevPki } from '../../scripts/dev-pki.js';
 import { startOcctoSimulator, type OcctoSimulator, type OcctoSimulatorOptions } from '../../simulators/occto/server.js';
 import { createWorkerSet, type WorkerSet } from '../../worker/workers.js';
 import type { CodecKeys } from '../../worker/payload-codec.js';
-import { TEST_CODEC_KEYS } from './temporal-env.js';
+import { TEST_CODEC_KEYS, createTimeSkippingEnv } from './temporal-env.js';
 import { parseOcctoClientConfig } from '../../activities/occto/config.js';
 import type { StatusTrackingConfig } from '../../activities/fleet/fleet.js';
 import type { AutoJudgeRule } from '../../domain/switching-out.js';
@@ -117,6 +117,38 @@ export async function createOcctoHarness(
       await sim.close();
     },
   };
+}
+
+/**
+ * One harness for the enclosing file (or describe block) on a time-skipping server: registers the
+ * beforeAll that starts the server, the OCCTO simulator (`simOptions`) and, with `workerOptions`,
+ * one worker set running for the whole file, and the afterAll that stops them in reverse order.
+ * The returned harness is filled in by that beforeAll: use it in hooks and tests, not at load time.
+ * Hooks the file registers before this call run before its set-up and after its tear-down (vitest
+ * runs afterAll hooks in reverse order), so a temp dir made there outlives the workers.
+ */
+export function useOcctoHarness(simOptions: Partial<OcctoSimulatorOptions> = {}, workerOptions?: StartWorkersOptions): OcctoHarness {
+  const h = {} as OcctoHarness;
+  let env: TestWorkflowEnvironment | undefined;
+  let harness: OcctoHarness | undefined;
+  let workers: WorkerSet | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    harness = await createOcctoHarness(env, simOptions);
+    Object.assign(h, harness);
+    if (workerOptions) {
+      workers = await harness.startWorkers(workerOptions);
+      running = workers.run();
+    }
+  });
+  afterAll(async () => {
+    await workers?.stop();
+    await running;
+    await harness?.close();
+    await env?.teardown();
+  });
+  return h;
 }
 
 /** 'YYYY-MM-DD' JST of an epoch-ms instant plus n days. */

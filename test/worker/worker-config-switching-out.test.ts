@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { generateCodecKeySpec } from '../../worker/payload-codec.js';
+import { configError, type Env } from '../support/worker-config.js';
 
-type Env = Record<string, string | undefined>;
 const dir = mkdtempSync(join(tmpdir(), 'worker-config-so-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -21,15 +21,6 @@ writeFileSync(
 );
 // たくそう君 only: no OCCTO certificates needed for these checks.
 const base = (): Env => ({ DENKI_COMPANIES: '12346', TAKUSOU_BASE_URL: 'https://takusou.example.jp/api/low-takusou/', DENKI_PAYLOAD_KEYS: generateCodecKeySpec('k1') });
-function problems(env: Env): string {
-  try {
-    loadWorkerConfig(env);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  expect.unreachable('loadWorkerConfig should have refused this environment');
-  return '';
-}
 
 describe('status tracking', () => {
   it('defaults to the batched poller every 10 minutes, continuing-as-new every 200 cycles', () => {
@@ -46,7 +37,7 @@ describe('status tracking', () => {
   });
 
   it('refuses a bad mode, a too-short interval and a bad cycle count, all at once', () => {
-    const msg = problems({ ...base(), STATUS_TRACKING: 'sometimes', STATUS_POLLER_INTERVAL: '10ms', STATUS_POLLER_CYCLES: '0' });
+    const msg = configError({ ...base(), STATUS_TRACKING: 'sometimes', STATUS_POLLER_INTERVAL: '10ms', STATUS_POLLER_CYCLES: '0' });
     expect(msg).toMatch(/STATUS_TRACKING must be 'batched'/);
     expect(msg).toMatch(/STATUS_POLLER_INTERVAL must be a duration of at least 1 second/);
     expect(msg).toMatch(/STATUS_POLLER_CYCLES must be an integer ≥ 1/);
@@ -67,24 +58,24 @@ describe('customer records and the auto-judge rule', () => {
   });
 
   it('refuses a missing or malformed records file and a bad rule, naming paths and rules but never the records', () => {
-    expect(problems({ ...base(), CUSTOMER_RECORDS_FILE: join(dir, 'missing.json') })).toMatch(/CUSTOMER_RECORDS_FILE: cannot read '.*missing.json' \(ENOENT\)/);
+    expect(configError({ ...base(), CUSTOMER_RECORDS_FILE: join(dir, 'missing.json') })).toMatch(/CUSTOMER_RECORDS_FILE: cannot read '.*missing.json' \(ENOENT\)/);
     const notJson = join(dir, 'bad.json');
     writeFileSync(notJson, '{ records: ');
-    expect(problems({ ...base(), CUSTOMER_RECORDS_FILE: notJson })).toMatch(/is not valid JSON/);
+    expect(configError({ ...base(), CUSTOMER_RECORDS_FILE: notJson })).toMatch(/is not valid JSON/);
     const wrong = join(dir, 'wrong.json');
     writeFileSync(wrong, JSON.stringify({ records: [{ company: '12346', category: 'LV', supplyPointId: POINT, status: 'MAYBE', customer: { name: '秘密 花子', kana: 'ヒミツ', address: '' } }] }));
-    const msg = problems({ ...base(), CUSTOMER_RECORDS_FILE: wrong, SWITCHING_OUT_AUTO_JUDGE: '{"okWhenMatch":"yes","ngReasonsWhenNotFound":[]}' });
+    const msg = configError({ ...base(), CUSTOMER_RECORDS_FILE: wrong, SWITCHING_OUT_AUTO_JUDGE: '{"okWhenMatch":"yes","ngReasonsWhenNotFound":[]}' });
     expect(msg).toMatch(/CUSTOMER_RECORDS_FILE records\.0\.status/);
     expect(msg).toMatch(/CUSTOMER_RECORDS_FILE records\.0\.customer\.address: customer\.address is required/);
     expect(msg).toMatch(/SWITCHING_OUT_AUTO_JUDGE\.okWhenMatch: autoJudge\.okWhenMatch must be true or false/);
     expect(msg).toMatch(/SWITCHING_OUT_AUTO_JUDGE\.ngReasonsWhenNotFound: ngReasonsWhenNotFound must name at least one/);
     expect(msg).not.toContain('秘密');
-    expect(problems({ ...base(), SWITCHING_OUT_AUTO_JUDGE: 'okWhenMatch' })).toMatch(/SWITCHING_OUT_AUTO_JUDGE must be JSON/);
-    expect(problems({ ...base(), SWITCHING_OUT_AUTO_JUDGE: '{"okWhenMatch":true}' })).toMatch(/SWITCHING_OUT_AUTO_JUDGE needs CUSTOMER_RECORDS_FILE/);
+    expect(configError({ ...base(), SWITCHING_OUT_AUTO_JUDGE: 'okWhenMatch' })).toMatch(/SWITCHING_OUT_AUTO_JUDGE must be JSON/);
+    expect(configError({ ...base(), SWITCHING_OUT_AUTO_JUDGE: '{"okWhenMatch":true}' })).toMatch(/SWITCHING_OUT_AUTO_JUDGE needs CUSTOMER_RECORDS_FILE/);
   });
 
   it('reports these problems together with the other variables', () => {
-    const msg = problems({ ...base(), DENKI_COMPANIES: '1234', STATUS_TRACKING: 'x', CUSTOMER_RECORDS_FILE: join(dir, 'nope.json') });
+    const msg = configError({ ...base(), DENKI_COMPANIES: '1234', STATUS_TRACKING: 'x', CUSTOMER_RECORDS_FILE: join(dir, 'nope.json') });
     expect(msg).toMatch(/DENKI_COMPANIES entry '1234'/);
     expect(msg).toMatch(/STATUS_TRACKING/);
     expect(msg).toMatch(/CUSTOMER_RECORDS_FILE/);

@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevPki, devPkiFiles, type DevPki } from '../../scripts/dev-pki.js';
 import { loadCodecKeys, loadWorkerConfig } from '../../worker/config.js';
 import { generateCodecKeySpec, parseCodecKeys } from '../../worker/payload-codec.js';
-
-type Env = Record<string, string | undefined>;
+import { configError, type Env } from '../support/worker-config.js';
 
 const COMPANY = '12346';
 const PASSWORD = 'S3cret-Pass!word-42';
@@ -41,17 +40,6 @@ const validEnv = (): Env => ({
   OCCTO_PASSWORD: PASSWORD,
   DENKI_PAYLOAD_KEYS: KEY_SPEC,
 });
-
-/** The message of the error loadWorkerConfig throws; fails the test when it does not throw. */
-function configError(env: Env): string {
-  try {
-    loadWorkerConfig(env);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  expect.unreachable('loadWorkerConfig should have refused this environment');
-  return '';
-}
 
 describe('loadWorkerConfig: a valid environment', () => {
   it('reads the PEM files and credentials and fills the defaults', () => {

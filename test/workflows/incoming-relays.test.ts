@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { Client } from '@temporalio/client';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createDevServerEnv, createTimeSkippingEnv } from '../support/temporal-env.js';
-import { COMPANY, createOcctoHarness, skipTime, supplyPoint, type OcctoHarness } from '../support/occto-harness.js';
+import { createDevServerEnv } from '../support/temporal-env.js';
+import { COMPANY, createOcctoHarness, skipTime, supplyPoint, useOcctoHarness, type OcctoHarness } from '../support/occto-harness.js';
 import { SIMULATED_NEW_RETAILER } from '../../simulators/occto/server.js';
 import { ensureInboxSchedule, getInboxWatcherStatus, startInboxWatcher, sweepInboxNow } from '../../client/occto-inbox.js';
 import { getSwitchingOutStatus } from '../../client/switching-out.js';
@@ -19,7 +18,6 @@ import { inboxScheduleId, inboxSweepVerdict, inboxWatcherWorkflowId } from '../.
 import { addDays, jstDate, jstDateTimeMs, jstParts, weekdayOf } from '../../domain/jst.js';
 import { switchingOutWorkflowId } from '../../domain/switching-out.js';
 import { WORKFLOWS_TASK_QUEUE } from '../../domain/task-queues.js';
-import type { WorkerSet } from '../../worker/workers.js';
 import type { InboxSweepInput, InboxSweepResult } from '../../workflows/occto/incoming-relays.defs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inbox-'));
@@ -39,54 +37,36 @@ function holidayWeekMonday(fromMs: number): string {
 }
 
 describe('inbox on the time-skipping server (OCCTO simulator)', () => {
-  let env: TestWorkflowEnvironment;
-  let h: OcctoHarness;
-  let client: Client;
-  let workers: WorkerSet;
-  let running: Promise<void>;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    h = await createOcctoHarness(env, { rateLimit: { capPerSecond: 20 } });
-    client = h.client;
-    workers = await h.startWorkers(WORKERS);
-    running = workers.run();
-  });
-  afterAll(async () => {
-    await workers?.stop();
-    await running;
-    await h?.close();
-    await env?.teardown();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true })); // after the harness's tear-down
+  const h = useOcctoHarness({ rateLimit: { capPerSecond: 20 } }, WORKERS);
 
   /** Runs one sweep workflow to its end (no timer in it: real-time waiting, then its final result). */
   async function sweep(input: InboxSweepInput, id: string): Promise<InboxSweepResult> {
-    const handle = await client.workflow.start('occtoInboxSweepWorkflow', { taskQueue: WORKFLOWS_TASK_QUEUE, workflowId: id, args: [input] });
+    const handle = await h.client.workflow.start('occtoInboxSweepWorkflow', { taskQueue: WORKFLOWS_TASK_QUEUE, workflowId: id, args: [input] });
     for (let i = 0; i < 300 && (await handle.describe()).status.name === 'RUNNING'; i++) await delay(100);
     return (await h.plainClient.workflow.getHandle(id).result()) as InboxSweepResult;
   }
   const inboxCalls = () => h.sim.calls().filter((c) => c.operation === 'relayInbox');
 
   it('the watcher sweeps every business hour of a week with a weekday holiday, and never on the holiday, the weekend or outside 09:00–17:00', async () => {
-    const monday = holidayWeekMonday((await env.currentTimeMs()) + 86_400_000);
+    const monday = holidayWeekMonday((await h.env.currentTimeMs()) + 86_400_000);
     const holiday = [0, 1, 2, 3, 4].map((i) => addDays(monday, i)).find(isHoliday)!;
     // Start on the Sunday before, at noon (after OCCTO's Sunday 00:00–06:00 window).
     const weekStart = jstDateTimeMs(addDays(monday, -1), '12:00');
-    await skipTime(env, weekStart - (await env.currentTimeMs()));
+    await skipTime(h.env, weekStart - (await h.env.currentTimeMs()));
     // Continue-as-new every 20 sweeps: the grid must carry over.
-    const watcher = client.workflow.getHandle(inboxWatcherWorkflowId(COMPANY));
+    const watcher = h.client.workflow.getHandle(inboxWatcherWorkflowId(COMPANY));
     onTestFinished(async () => {
       // Terminated with nothing in flight (the test server would keep an activity's time lock otherwise).
       for (let i = 0; i < 100 && (await watcher.describe()).raw.pendingActivities?.length; i++) await delay(100);
       await watcher.terminate('test done').catch(() => undefined);
     });
-    const started = await startInboxWatcher(client, { company: COMPANY, categories: ['LV'], sweepsBeforeContinueAsNew: 20 });
+    const started = await startInboxWatcher(h.client, { company: COMPANY, categories: ['LV'], sweepsBeforeContinueAsNew: 20 });
     expect(started).toEqual({ workflowId: inboxWatcherWorkflowId(COMPANY), started: true });
-    expect((await startInboxWatcher(client, { company: COMPANY, categories: ['LV'] })).started).toBe(false);
+    expect((await startInboxWatcher(h.client, { company: COMPANY, categories: ['LV'] })).started).toBe(false);
     // Through Saturday evening (OCCTO's Sunday 00:00–06:00 window would hold the forced sweep below).
     const weekEnd = jstDateTimeMs(addDays(monday, 5), '20:00');
-    while ((await env.currentTimeMs()) < weekEnd) await skipTime(env, '4 hours');
+    while ((await h.env.currentTimeMs()) < weekEnd) await skipTime(h.env, '4 hours');
 
     const sweeps = inboxCalls().filter((c) => c.category === 'LV' && c.simulatedAtMs >= weekStart && c.simulatedAtMs < weekEnd);
     const days = [0, 1, 2, 3, 4, 5].map((i) => addDays(monday, i));
@@ -104,22 +84,22 @@ describe('inbox on the time-skipping server (OCCTO simulator)', () => {
     expect(sweeps.filter((c) => jstDate(c.simulatedAtMs) === holiday)).toHaveLength(0);
     expect(sweeps.filter((c) => jstDate(c.simulatedAtMs) === addDays(monday, -1))).toHaveLength(0); // Sunday afternoon
 
-    const status = await getInboxWatcherStatus(client, COMPANY);
+    const status = await getInboxWatcherStatus(h.client, COMPANY);
     expect(status.generation).toBeGreaterThanOrEqual(2); // continued-as-new, on the same grid
     expect(status.nextSweepAt).toBeDefined();
     // An operator's "look now" sweeps at once, even on a Saturday.
     const before = inboxCalls().length;
-    await sweepInboxNow(client, COMPANY);
+    await sweepInboxNow(h.client, COMPANY);
     for (let i = 0; i < 100 && inboxCalls().length === before; i++) await delay(100);
     expect(inboxCalls().length).toBe(before + 1);
     expect(jstParts(inboxCalls().at(-1)!.simulatedAtMs).weekday).toBe(6);
   });
 
   it('a sweep skips closed days and the hours outside business hours without any call, unless forced', async () => {
-    const now = await env.currentTimeMs();
+    const now = await h.env.currentTimeMs();
     let holiday = addDays(jstDate(now), 1);
     while (!isHoliday(holiday) || weekdayOf(holiday) === 0 || weekdayOf(holiday) === 6) holiday = addDays(holiday, 1);
-    await skipTime(env, jstDateTimeMs(holiday, '10:00') - now);
+    await skipTime(h.env, jstDateTimeMs(holiday, '10:00') - now);
     const before = inboxCalls().length;
     const onHoliday = await sweep({ company: COMPANY, categories: ['LV'] }, `test-sweep-holiday-${holiday}`);
     expect(onHoliday.skipped).toMatch(/national holiday/);
@@ -132,7 +112,7 @@ describe('inbox on the time-skipping server (OCCTO simulator)', () => {
 
     let workday = addDays(holiday, 1);
     while (!isBusinessDay(workday)) workday = addDays(workday, 1);
-    await skipTime(env, jstDateTimeMs(workday, '17:30') - (await env.currentTimeMs()));
+    await skipTime(h.env, jstDateTimeMs(workday, '17:30') - (await h.env.currentTimeMs()));
     const evening = await sweep({ company: COMPANY, categories: ['LV'] }, `test-sweep-evening-${workday}`);
     expect(evening.skipped).toMatch(/outside business hours 09:00–17:00/);
     expect(inboxCalls().length).toBe(before + 2);
@@ -140,9 +120,9 @@ describe('inbox on the time-skipping server (OCCTO simulator)', () => {
 
   it('a relay seen by many sweeps (at once, one after the other) starts exactly one switching-out workflow; a terminated one is replaced', async () => {
     // A business day morning, so unforced sweeps run.
-    let day = addDays(jstDate(await env.currentTimeMs()), 1);
+    let day = addDays(jstDate(await h.env.currentTimeMs()), 1);
     while (!isBusinessDay(day)) day = addDays(day, 1);
-    await skipTime(env, jstDateTimeMs(day, '10:00') - (await env.currentTimeMs()));
+    await skipTime(h.env, jstDateTimeMs(day, '10:00') - (await h.env.currentTimeMs()));
     const point = supplyPoint('100');
     const relay = h.sim.injectIncomingRelay({
       toCompany: COMPANY,
@@ -162,19 +142,19 @@ describe('inbox on the time-skipping server (OCCTO simulator)', () => {
     expect(seenBy.reduce((n, s) => n + s.started, 0) + seenBy.reduce((n, s) => n + s.alreadyStarted, 0)).toBe(seenBy.reduce((n, s) => n + s.seen, 0));
 
     for (let i = 0; i < 100; i++) {
-      const s = await getSwitchingOutStatus(client, workflowId).catch(() => undefined);
+      const s = await getSwitchingOutStatus(h.client, workflowId).catch(() => undefined);
       if (s?.stage === 'AWAITING_JUDGEMENT') break;
       await delay(100);
     }
-    expect((await getSwitchingOutStatus(client, workflowId)).stage).toBe('AWAITING_JUDGEMENT');
+    expect((await getSwitchingOutStatus(h.client, workflowId)).stage).toBe('AWAITING_JUDGEMENT');
     // The workflow is terminated while the relay still awaits our judgement: the next sweep starts
     // a new run (ALLOW_DUPLICATE_FAILED_ONLY: a relay is never left without a workflow) — and the
     // sweep after that, with the new run going, starts nothing.
-    const firstRun = (await client.workflow.getHandle(workflowId).describe()).runId;
-    await client.workflow.getHandle(workflowId).terminate('test');
+    const firstRun = (await h.client.workflow.getHandle(workflowId).describe()).runId;
+    await h.client.workflow.getHandle(workflowId).terminate('test');
     const d = await sweep(input, `test-dup-d-${relay.haishiToritsugiNo}`);
     expect(d.startedWorkflowIds).toContain(workflowId);
-    const secondRun = (await client.workflow.getHandle(workflowId).describe()).runId;
+    const secondRun = (await h.client.workflow.getHandle(workflowId).describe()).runId;
     expect(secondRun).not.toBe(firstRun);
     const e = await sweep(input, `test-dup-e-${relay.haishiToritsugiNo}`);
     expect(e.startedWorkflowIds).not.toContain(workflowId);

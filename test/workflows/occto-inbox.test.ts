@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import holidayJp from '@holiday-jp/holiday_jp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createDevServerEnv, createTimeSkippingEnv } from '../support/temporal-env.js';
-import { COMPANY, createOcctoHarness, supplyPoint, type OcctoHarness } from '../support/occto-harness.js';
+import { createDevServerEnv } from '../support/temporal-env.js';
+import { COMPANY, supplyPoint, useOcctoHarness } from '../support/occto-harness.js';
 import { getSwitchingOutStatus } from '../../client/switching-out.js';
 import { ensureInboxSchedule, getInboxWatcherStatus, startInboxWatcher, sweepInboxNow } from '../../client/occto-inbox.js';
 import { addDays, jstDate, jstDateTimeMs, jstMidnightMs, jstParts, weekdayOf } from '../../domain/jst.js';
@@ -21,38 +20,26 @@ import { switchingOutWorkflowId } from '../../domain/switching-out.js';
 import { WORKFLOWS_TASK_QUEUE } from '../../domain/task-queues.js';
 import { SIMULATED_NEW_RETAILER } from '../../simulators/occto/server.js';
 import { INBOX_SWEEP_WORKFLOW_TYPE, type InboxSweepInput, type InboxSweepResult } from '../../workflows/occto/incoming-relays.defs.js';
-import type { WorkerSet } from '../../worker/workers.js';
 
 const INBOX = 'IS_20310'; // 廃止取次照会, LV
 const HOUR = 3_600_000;
 const CUSTOMER = { name: '電気 花子', kana: 'デンキ ハナコ', address: '大阪府大阪市北区中之島3-6-16', phone: '06-6441-8821' };
 
-let env: TestWorkflowEnvironment;
-let h: OcctoHarness;
-let client: Client;
-let workers: WorkerSet;
-let running: Promise<void>;
 const dir = mkdtempSync(join(tmpdir(), 'occto-inbox-'));
 
-beforeAll(async () => {
+// Registered before the harness: runs before its set-up, and after its tear-down.
+beforeAll(() => {
   // No customer of ours in the records: a started switching-out workflow waits for a person to judge.
   writeFileSync(join(dir, 'records.json'), JSON.stringify({ records: [] }));
-  env = await createTimeSkippingEnv();
-  h = await createOcctoHarness(env, { rateLimit: { capPerSecond: 20 } });
-  client = h.client;
-  // One worker set for the file (the Java test server does not hand a stopped worker's sticky
-  // tasks back to the shared queue). Calls are paced fast; the simulator counts violations at 20/s.
-  workers = await h.startWorkers({ minSpacingMs: 50, afterResponseMs: 0, ratePerSecond: 20, customerRecordsFile: join(dir, 'records.json') });
-  running = workers.run();
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-afterAll(async () => {
-  await workers?.stop();
-  await running;
-  await h?.close();
-  await env?.teardown();
-  rmSync(dir, { recursive: true, force: true });
-});
+// One worker set for the file (the Java test server does not hand a stopped worker's sticky
+// tasks back to the shared queue). Calls are paced fast; the simulator counts violations at 20/s.
+const h = useOcctoHarness(
+  { rateLimit: { capPerSecond: 20 } },
+  { minSpacingMs: 50, afterResponseMs: 0, ratePerSecond: 20, customerRecordsFile: join(dir, 'records.json') },
+);
 
 // ---- an oracle of the business calendar, independent of domain/business-calendar.ts -------------
 const HOLIDAYS: Readonly<Record<string, { name: string } | undefined>> = holidayJp.holidays;
@@ -82,7 +69,7 @@ const lastSeq = () => h.sim.calls().at(-1)?.seq ?? 0;
 
 async function sweep(workflowId: string, input: Partial<InboxSweepInput> = {}): Promise<InboxSweepResult> {
   const args: [InboxSweepInput] = [{ company: COMPANY, categories: ['LV'], ...input }];
-  return client.workflow.execute(INBOX_SWEEP_WORKFLOW_TYPE, { workflowId, taskQueue: WORKFLOWS_TASK_QUEUE, args });
+  return h.client.workflow.execute(INBOX_SWEEP_WORKFLOW_TYPE, { workflowId, taskQueue: WORKFLOWS_TASK_QUEUE, args });
 }
 
 /**
@@ -90,7 +77,7 @@ async function sweep(workflowId: string, input: Partial<InboxSweepInput> = {}): 
  * time-skipping lock of an activity whose workflow was terminated under it: time would stand still.)
  */
 async function settleAndTerminate(workflowId: string) {
-  const handle = client.workflow.getHandle(workflowId);
+  const handle = h.client.workflow.getHandle(workflowId);
   for (let i = 0; (await handle.describe()).raw.pendingActivities?.length; i++) {
     if (i > 200) throw new Error(`${workflowId} keeps an activity in flight`);
     await new Promise((r) => setTimeout(r, 100));
@@ -99,8 +86,8 @@ async function settleAndTerminate(workflowId: string) {
 }
 
 async function skipTo(ms: number) {
-  const now = await env.currentTimeMs();
-  if (ms > now) await env.sleep(ms - now);
+  const now = await h.env.currentTimeMs();
+  if (ms > now) await h.env.sleep(ms - now);
 }
 
 function injectRelay() {
@@ -113,7 +100,7 @@ function injectRelay() {
 // and is terminated) second; the one that does not care about the date last.
 describe('current retailer inbox (time-skipping server, OCCTO simulator)', () => {
   it('a sweep skips national holidays, the year-end closure, weekends and the hours outside 09:00–17:00, with no call', async () => {
-    const today = jstDate(await env.currentTimeMs());
+    const today = jstDate(await h.env.currentTimeMs());
     let holiday = addDays(today, 1);
     while (HOLIDAYS[holiday] === undefined || isWeekend(holiday) || isYearEnd(holiday)) holiday = addDays(holiday, 1);
     let yearEnd = addDays(today, 1);
@@ -160,7 +147,7 @@ describe('current retailer inbox (time-skipping server, OCCTO simulator)', () =>
     // The first week ahead with a national holiday on a weekday and ≥ 16 business hours still to
     // come (from the calendar test's end: the week of 2027-01-11 成人の日; alone, the week of
     // 2026-11-23 勤労感謝の日 when written); from its Sunday 00:00 JST (or now) to the next Monday.
-    const now = await env.currentTimeMs();
+    const now = await h.env.currentTimeMs();
     let holiday = addDays(jstDate(now), 1);
     let from = 0;
     let to = 0;
@@ -172,14 +159,14 @@ describe('current retailer inbox (time-skipping server, OCCTO simulator)', () =>
       if (new Set(gridInstants(from, to).map((t) => t - (t % HOUR))).size >= 16) break;
     }
     await skipTo(from);
-    from = await env.currentTimeMs();
+    from = await h.env.currentTimeMs();
     const mark = lastSeq();
     const expected = gridInstants(from, to);
 
     // Default cadence (30 minutes, 09:00–17:00); LV only; continue-as-new every 10 sweeps.
-    const { workflowId, started } = await startInboxWatcher(client, { company: COMPANY, categories: ['LV'], sweepsBeforeContinueAsNew: 10 });
+    const { workflowId, started } = await startInboxWatcher(h.client, { company: COMPANY, categories: ['LV'], sweepsBeforeContinueAsNew: 10 });
     expect(started).toBe(true);
-    await env.sleep(to - from);
+    await h.env.sleep(to - from);
 
     const sweeps = callsSince(mark, INBOX).map((c) => c.simulatedAtMs);
     // Every sweep on an open day, inside 09:00–17:00 JST, and none on the holiday.
@@ -196,7 +183,7 @@ describe('current retailer inbox (time-skipping server, OCCTO simulator)', () =>
     expect(perInstant.every((n) => n === 1)).toBe(true);
     expect(sweeps).toHaveLength(expected.length);
 
-    const status = await getInboxWatcherStatus(client, COMPANY);
+    const status = await getInboxWatcherStatus(h.client, COMPANY);
     expect(status.generation).toBe(Math.floor(expected.length / 10));
     expect(status.generation).toBeGreaterThanOrEqual(3);
     expect(status.cadenceMinutes).toBe(30);
@@ -212,7 +199,7 @@ describe('current retailer inbox (time-skipping server, OCCTO simulator)', () =>
     // Nothing pending yet (this also lets the test server's clock settle: see above).
     const none = await sweep('inbox-sweep/dup-0', { force: true });
     expect(none.categories).toEqual([{ category: 'LV', seen: 0, started: 0, alreadyStarted: 0, refused: 0 }]);
-    h.sim.clock.set(await env.currentTimeMs());
+    h.sim.clock.set(await h.env.currentTimeMs());
     const first = injectRelay();
     const expectedId = switchingOutWorkflowId(COMPANY, first.haishiToritsugiNo);
 
@@ -226,14 +213,14 @@ describe('current retailer inbox (time-skipping server, OCCTO simulator)', () =>
     expect(two.startedWorkflowIds).toEqual([]);
 
     // One run only: the one the first sweep started; the second sweep's start was refused.
-    const child = client.workflow.getHandle(expectedId);
+    const child = h.client.workflow.getHandle(expectedId);
     const d = await child.describe();
     expect(d.type).toBe('switchingOutWorkflow');
     expect(d.status.name).toBe('RUNNING');
-    const h1 = await client.workflow.getHandle('inbox-sweep/dup-1').fetchHistory();
+    const h1 = await h.client.workflow.getHandle('inbox-sweep/dup-1').fetchHistory();
     const startedRun = h1.events!.find((e) => e.childWorkflowExecutionStartedEventAttributes)!.childWorkflowExecutionStartedEventAttributes!.workflowExecution!.runId;
     expect(d.runId).toBe(startedRun);
-    const h2 = await client.workflow.getHandle('inbox-sweep/dup-2').fetchHistory();
+    const h2 = await h.client.workflow.getHandle('inbox-sweep/dup-2').fetchHistory();
     expect(h2.events!.some((e) => e.childWorkflowExecutionStartedEventAttributes)).toBe(false);
     expect(h2.events!.filter((e) => e.startChildWorkflowExecutionFailedEventAttributes)).toHaveLength(1);
 
@@ -246,20 +233,20 @@ describe('current retailer inbox (time-skipping server, OCCTO simulator)', () =>
     expect(cats[0]!.started + cats[1]!.started).toBe(1);
     expect(cats[0]!.alreadyStarted + cats[1]!.alreadyStarted).toBe(3);
     expect([...a.startedWorkflowIds, ...b.startedWorkflowIds]).toEqual([secondId]);
-    expect((await client.workflow.getHandle(secondId).describe()).status.name).toBe('RUNNING');
+    expect((await h.client.workflow.getHandle(secondId).describe()).status.name).toBe('RUNNING');
     // Both relays still await our judgement: the sweeps only started the workflows, which wait for a person.
     for (const id of [expectedId, secondId]) {
-      await expect.poll(async () => (await getSwitchingOutStatus(client, id)).stage, { timeout: 20_000 }).toBe('AWAITING_JUDGEMENT');
+      await expect.poll(async () => (await getSwitchingOutStatus(h.client, id)).stage, { timeout: 20_000 }).toBe('AWAITING_JUDGEMENT');
     }
     const inbox = h.sim.state().incomingRelays.filter((r) => [first.haishiToritsugiNo, second.haishiToritsugiNo].includes(r.haishiToritsugiNo));
     expect(inbox.map((r) => r.jokyoCode)).toEqual(['01', '01']);
 
     // The watcher's "look now" (an operator's signal, forced): both seen again, nothing started.
-    const watcher = await startInboxWatcher(client, { company: COMPANY, categories: ['LV'] });
+    const watcher = await startInboxWatcher(h.client, { company: COMPANY, categories: ['LV'] });
     expect(watcher.started).toBe(true);
-    await sweepInboxNow(client, COMPANY);
-    await expect.poll(async () => (await getInboxWatcherStatus(client, COMPANY)).lastSweep, { timeout: 20_000 }).toBeDefined();
-    const after = await getInboxWatcherStatus(client, COMPANY);
+    await sweepInboxNow(h.client, COMPANY);
+    await expect.poll(async () => (await getInboxWatcherStatus(h.client, COMPANY)).lastSweep, { timeout: 20_000 }).toBeDefined();
+    const after = await getInboxWatcherStatus(h.client, COMPANY);
     expect(after.sweeps).toBe(1);
     expect(after.lastSweep!.categories).toEqual([{ category: 'LV', seen: 2, started: 0, alreadyStarted: 2, refused: 0 }]);
     await settleAndTerminate(watcher.workflowId);

@@ -5,12 +5,10 @@
 // 取消, business errors waiting for a person, and the usage password's one-month validity.
 // Workflows of a table run in parallel; the test drives Temporal time itself (env.sleep), so no two
 // result() calls ever hold the time-skipping lock at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnv } from '../support/temporal-env.js';
-import { COMPANY, createOcctoHarness, jstDay, supplyPoint, type OcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
+import { COMPANY, jstDay, supplyPoint, useOcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
 import {
   OperationNotOfferedError,
   cancelOcctoApplication,
@@ -28,35 +26,15 @@ import { WORKFLOWS_TASK_QUEUE } from '../../domain/task-queues.js';
 import { nextButOneMeterReadingDate } from '../../simulators/occto/meter-reading.js';
 import { AesGcmPayloadCodec } from '../../worker/payload-codec.js';
 import type { Category } from '../../domain/categories.js';
-import type { WorkerSet } from '../../worker/workers.js';
 import { addDays, jstDate, jstDateTimeMs, jstParts } from '../../domain/jst.js';
 import { SA_AWAITING_HUMAN } from '../../workflows/search-attributes.js';
-
-let env: TestWorkflowEnvironment;
-let h: OcctoHarness;
-let client: Client;
-let workers: WorkerSet;
-let running: Promise<void>;
 
 // Fast pacing (the simulator's cap raised to match): the file makes ~100 calls.
 const WORKERS: StartWorkersOptions = { minSpacingMs: 50, afterResponseMs: 0, ratePerSecond: 20, maxConcurrent: 4 };
 const PROCESSING_MS = 10 * 60_000; // 受付工程 05 → 06 after 10 simulated minutes
 
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  h = await createOcctoHarness(env, { timing: { judgementDelayMs: 60_000, processingDelayMs: PROCESSING_MS, hangMs: 5_000 }, rateLimit: { capPerSecond: 20 } });
-  client = h.client;
-  // One worker set for the file (the Java test server does not hand a stopped worker's sticky tasks back).
-  workers = await h.startWorkers(WORKERS);
-  running = workers.run();
-});
-
-afterAll(async () => {
-  await workers?.stop();
-  await running;
-  await h?.close();
-  await env?.teardown();
-});
+// One worker set for the file (the Java test server does not hand a stopped worker's sticky tasks back).
+const h = useOcctoHarness({ timing: { judgementDelayMs: 60_000, processingDelayMs: PROCESSING_MS, hangMs: 5_000 }, rateLimit: { capPerSecond: 20 } }, WORKERS);
 
 const CUSTOMER = { name: '電気 花子', kana: 'デンキ ハナコ', address: '東京都千代田区丸の内1-1-1', phone: '03-1234-5678' };
 const PREFIX: Record<Category, string> = { LV: '', HV: 'K', FIT: 'F' };
@@ -98,11 +76,11 @@ async function settle(workflowIds: string[], o: { step?: string; maxSteps?: numb
   const { step = '5 minutes', maxSteps = 200 } = o;
   let last: (OperationStatus | undefined)[] = [];
   for (let i = 0; i < maxSteps; i++) {
-    last = await Promise.all(workflowIds.map((id) => getOperationStatus(client, id).catch(() => undefined)));
+    last = await Promise.all(workflowIds.map((id) => getOperationStatus(h.client, id).catch(() => undefined)));
     const all = last.every((s) => s !== undefined);
     if (all && (o.until ? o.until(last as OperationStatus[]) : last.every((s) => OPERATION_TERMINAL.includes(s!.stage)))) return last as OperationStatus[];
     if (i < 4 || !all) await delay(250);
-    else await env.sleep(step);
+    else await h.env.sleep(step);
   }
   throw new Error(`not settled: ${JSON.stringify(last.map((s) => s && { id: s.workflowId, stage: s.stage, events: s.events.slice(-3) }))}`);
 }
@@ -112,10 +90,10 @@ async function settle(workflowIds: string[], o: { step?: string; maxSteps?: numb
  * JST, honoured by the workflows and the simulator): the tests' time depends on when they run.
  */
 async function toWeekdayMorning(): Promise<void> {
-  const now = await env.currentTimeMs();
+  const now = await h.env.currentTimeMs();
   let day = addDays(jstDate(now), 1);
   while ([0, 6].includes(jstParts(jstDateTimeMs(day, '12:00')).weekday)) day = addDays(day, 1);
-  await env.sleep(jstDateTimeMs(day, '10:00') - now);
+  await h.env.sleep(jstDateTimeMs(day, '10:00') - now);
 }
 
 /** Waits in real time (no time skipping) until the workflow is in `stage` and `extra` holds. */
@@ -123,7 +101,7 @@ async function awaitStage(workflowId: string, stage: OperationStage, extra: () =
   const deadline = Date.now() + maxMs;
   let s: OperationStatus | undefined;
   while (Date.now() < deadline) {
-    s = await getOperationStatus(client, workflowId).catch(() => undefined);
+    s = await getOperationStatus(h.client, workflowId).catch(() => undefined);
     if (s?.stage === stage && extra()) return s;
     await delay(150);
   }
@@ -156,7 +134,7 @@ async function workflowFailure(handle: WorkflowHandle): Promise<ApplicationFailu
 describe('OCCTO operations × category (time-skipping server, OCCTO simulator)', () => {
   it('every offered combination completes, each with its own interface IDs (LV IF_, HV IF_K, FIT IF_F)', async () => {
     await toWeekdayMorning();
-    const desiredDate = jstDay(await env.currentTimeMs(), 20);
+    const desiredDate = jstDay(await h.env.currentTimeMs(), 20);
     type Case = { name: string; point: string; start: () => Promise<OperationStart>; expectedIds: string[]; check: (r: unknown, s: OperationStatus, handle: WorkflowHandle) => void | Promise<void> };
     const cases: Case[] = [];
 
@@ -165,7 +143,7 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
       cases.push({
         name: `設備情報照会 ${category}`,
         point,
-        start: () => startFacilityQuery(client, facilityInput(category, point)),
+        start: () => startFacilityQuery(h.client, facilityInput(category, point)),
         expectedIds: [ifId(category, 10110)],
         check: (r, s) => {
           const res = r as FacilityQueryResult;
@@ -187,7 +165,7 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
       cases.push({
         name: `使用量情報照会 ${category}`,
         point,
-        start: () => startUsageQuery(client, usageInput(category, point)),
+        start: () => startUsageQuery(h.client, usageInput(category, point)),
         expectedIds: [ifId(category, 10210), ifId(category, 10220), ifId(category, 10310)],
         check: async (r, s, handle) => {
           const res = r as UsageQueryResult;
@@ -241,7 +219,7 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
       cases.push({
         name: `${a.label} ${a.category}${a.extra && 'withRemoval' in a.extra ? (a.extra.withRemoval ? ' 撤去あり' : ' 撤去なし') : ''}`,
         point,
-        start: () => startOcctoApplication(client, appInput(a.kind, a.category, point, desiredDate, a.extra)),
+        start: () => startOcctoApplication(h.client, appInput(a.kind, a.category, point, desiredDate, a.extra)),
         expectedIds: [ifId(a.category, base), ifId(a.category, base + 10)],
         check: (r, s) => {
           const res = r as ApplicationOutcome;
@@ -286,13 +264,13 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
   });
 
   it('every combination the system does not offer is refused before any call: by the client, and by the workflow started directly', async () => {
-    const desiredDate = jstDay(await env.currentTimeMs(), 20);
+    const desiredDate = jstDay(await h.env.currentTimeMs(), 20);
     type Refused = { name: string; category: Category; area: string; rule: 'category' | 'area'; workflowType: string; input: (p: string) => Record<string, unknown>; start: (i: unknown) => Promise<OperationStart>; mentions: string[] };
     const refused: Refused[] = [
-      { name: 'HV 設備情報照会', category: 'HV', area: '03', rule: 'category', workflowType: 'occtoFacilityQueryWorkflow', input: (p) => facilityInput('HV', p), start: (i) => startFacilityQuery(client, i), mentions: ['設備情報照会', 'FACILITY_QUERY', 'HV', '高圧500kW未満', '§2.5'] },
-      { name: 'FIT 使用量情報照会', category: 'FIT', area: '03', rule: 'category', workflowType: 'occtoUsageQueryWorkflow', input: (p) => usageInput('FIT', p), start: (i) => startUsageQuery(client, i), mentions: ['使用量情報照会', 'USAGE_QUERY', 'FIT', '低圧FIT電源', '§2.5'] },
+      { name: 'HV 設備情報照会', category: 'HV', area: '03', rule: 'category', workflowType: 'occtoFacilityQueryWorkflow', input: (p) => facilityInput('HV', p), start: (i) => startFacilityQuery(h.client, i), mentions: ['設備情報照会', 'FACILITY_QUERY', 'HV', '高圧500kW未満', '§2.5'] },
+      { name: 'FIT 使用量情報照会', category: 'FIT', area: '03', rule: 'category', workflowType: 'occtoUsageQueryWorkflow', input: (p) => usageInput('FIT', p), start: (i) => startUsageQuery(h.client, i), mentions: ['使用量情報照会', 'USAGE_QUERY', 'FIT', '低圧FIT電源', '§2.5'] },
       // 再点 is refused for HV only: FIT has it (§2.5 ✔, IF_F10410 in §3; completed in the first test).
-      { name: 'HV 再点', category: 'HV', area: '03', rule: 'category', workflowType: 'occtoApplicationWorkflow', input: (p) => appInput('RECONNECTION', 'HV', p, desiredDate), start: (i) => startOcctoApplication(client, i), mentions: ['再点', 'RECONNECTION', 'HV', '高圧500kW未満', '§2.5'] },
+      { name: 'HV 再点', category: 'HV', area: '03', rule: 'category', workflowType: 'occtoApplicationWorkflow', input: (p) => appInput('RECONNECTION', 'HV', p, desiredDate), start: (i) => startOcctoApplication(h.client, i), mentions: ['再点', 'RECONNECTION', 'HV', '高圧500kW未満', '§2.5'] },
       ...(['HV', 'FIT'] as const).map((category) => ({
         name: `${category} アンペア変更`,
         category,
@@ -300,7 +278,7 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
         rule: 'category' as const,
         workflowType: 'occtoApplicationWorkflow',
         input: (p: string) => appInput('AMPERE_CHANGE', category, p, desiredDate),
-        start: (i: unknown) => startOcctoApplication(client, i),
+        start: (i: unknown) => startOcctoApplication(h.client, i),
         mentions: ['アンペア変更', 'AMPERE_CHANGE', category, '§2.5'],
       })),
       ...(
@@ -317,7 +295,7 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
         rule: 'area' as const,
         workflowType: 'occtoApplicationWorkflow',
         input: (p: string) => appInput('AMPERE_CHANGE', 'LV', p, desiredDate),
-        start: (i: unknown) => startOcctoApplication(client, i),
+        start: (i: unknown) => startOcctoApplication(h.client, i),
         mentions: ['アンペア変更', 'AMPERE_CHANGE', `area ${area} ${areaName}`, '§5.3'],
       })),
     ];
@@ -339,7 +317,7 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
       // The workflow type started directly (no client check): it must refuse too.
       const directPoint = supplyPoint('100', r.area);
       points.push(directPoint);
-      const handle = await client.workflow.start(r.workflowType, {
+      const handle = await h.client.workflow.start(r.workflowType, {
         taskQueue: WORKFLOWS_TASK_QUEUE,
         workflowId: `matrix-refused/${directPoint}`,
         args: [r.input(directPoint)],
@@ -364,26 +342,26 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
   });
 
   it('invalid inputs are refused with the field named, by the client and by the workflow, before any call', async () => {
-    const desiredDate = jstDay(await env.currentTimeMs(), 20);
+    const desiredDate = jstDay(await h.env.currentTimeMs(), 20);
     const p = () => supplyPoint('100', '03');
     const cases: { name: string; workflowType: string; input: Record<string, unknown>; start: (i: unknown) => Promise<OperationStart>; field: string; message: RegExp }[] = [
-      { name: 'amperes 35', workflowType: 'occtoApplicationWorkflow', input: appInput('AMPERE_CHANGE', 'LV', p(), desiredDate, { amperes: 35 }), start: (i) => startOcctoApplication(client, i), field: 'amperes', message: /amperes must be one of 10, 15, 20, 30, 40, 50, 60 A/ },
+      { name: 'amperes 35', workflowType: 'occtoApplicationWorkflow', input: appInput('AMPERE_CHANGE', 'LV', p(), desiredDate, { amperes: 35 }), start: (i) => startOcctoApplication(h.client, i), field: 'amperes', message: /amperes must be one of 10, 15, 20, 30, 40, 50, 60 A/ },
       {
         name: 'missing desiredDate',
         workflowType: 'occtoApplicationWorkflow',
         input: appInput('RECONNECTION', 'LV', p(), undefined as unknown as string),
-        start: (i) => startOcctoApplication(client, i),
+        start: (i) => startOcctoApplication(h.client, i),
         field: 'desiredDate',
         message: /desiredDate \[[a-z_]+\]: must be a date string 'YYYY-MM-DD'/,
       },
-      { name: 'impossible desiredDate', workflowType: 'occtoApplicationWorkflow', input: appInput('DISCONTINUATION', 'HV', p(), '2026-02-30'), start: (i) => startOcctoApplication(client, i), field: 'desiredDate', message: /desiredDate/ },
-      { name: 'withRemoval missing', workflowType: 'occtoApplicationWorkflow', input: appInput('DISCONTINUATION', 'LV', p(), desiredDate, { withRemoval: undefined }), start: (i) => startOcctoApplication(client, i), field: 'withRemoval', message: /withRemoval must be true \(撤去あり\) or false/ },
-      { name: 'no changes', workflowType: 'occtoApplicationWorkflow', input: appInput('CUSTOMER_INFO_CHANGE', 'LV', p(), desiredDate, { changes: {} }), start: (i) => startOcctoApplication(client, i), field: 'changes', message: /changes must name at least one changed field/ },
-      { name: 'reconnection customer kana', workflowType: 'occtoApplicationWorkflow', input: appInput('RECONNECTION', 'FIT', p(), desiredDate, { customer: { ...CUSTOMER, kana: 'denki' } }), start: (i) => startOcctoApplication(client, i), field: 'customer.kana', message: /customer\.kana must be katakana/ },
-      { name: 'unknown kind', workflowType: 'occtoApplicationWorkflow', input: { ...appInput('RECONNECTION', 'LV', p(), desiredDate), kind: 'METER_SWAP' }, start: (i) => startOcctoApplication(client, i), field: 'kind', message: /kind must be one of RECONNECTION, DISCONTINUATION, AMPERE_CHANGE, CUSTOMER_INFO_CHANGE/ },
-      { name: 'reference with a slash', workflowType: 'occtoFacilityQueryWorkflow', input: facilityInput('LV', p(), { reference: 'a/b' }), start: (i) => startFacilityQuery(client, i), field: 'reference', message: /reference must be 1–64 letters/ },
-      { name: 'short supply point', workflowType: 'occtoUsageQueryWorkflow', input: usageInput('LV', '0312345'), start: (i) => startUsageQuery(client, i), field: 'supplyPointId', message: /supplyPointId/ },
-      { name: 'unknown category', workflowType: 'occtoFacilityQueryWorkflow', input: facilityInput('MV' as Category, p()), start: (i) => startFacilityQuery(client, i), field: 'category', message: /category/ },
+      { name: 'impossible desiredDate', workflowType: 'occtoApplicationWorkflow', input: appInput('DISCONTINUATION', 'HV', p(), '2026-02-30'), start: (i) => startOcctoApplication(h.client, i), field: 'desiredDate', message: /desiredDate/ },
+      { name: 'withRemoval missing', workflowType: 'occtoApplicationWorkflow', input: appInput('DISCONTINUATION', 'LV', p(), desiredDate, { withRemoval: undefined }), start: (i) => startOcctoApplication(h.client, i), field: 'withRemoval', message: /withRemoval must be true \(撤去あり\) or false/ },
+      { name: 'no changes', workflowType: 'occtoApplicationWorkflow', input: appInput('CUSTOMER_INFO_CHANGE', 'LV', p(), desiredDate, { changes: {} }), start: (i) => startOcctoApplication(h.client, i), field: 'changes', message: /changes must name at least one changed field/ },
+      { name: 'reconnection customer kana', workflowType: 'occtoApplicationWorkflow', input: appInput('RECONNECTION', 'FIT', p(), desiredDate, { customer: { ...CUSTOMER, kana: 'denki' } }), start: (i) => startOcctoApplication(h.client, i), field: 'customer.kana', message: /customer\.kana must be katakana/ },
+      { name: 'unknown kind', workflowType: 'occtoApplicationWorkflow', input: { ...appInput('RECONNECTION', 'LV', p(), desiredDate), kind: 'METER_SWAP' }, start: (i) => startOcctoApplication(h.client, i), field: 'kind', message: /kind must be one of RECONNECTION, DISCONTINUATION, AMPERE_CHANGE, CUSTOMER_INFO_CHANGE/ },
+      { name: 'reference with a slash', workflowType: 'occtoFacilityQueryWorkflow', input: facilityInput('LV', p(), { reference: 'a/b' }), start: (i) => startFacilityQuery(h.client, i), field: 'reference', message: /reference must be 1–64 letters/ },
+      { name: 'short supply point', workflowType: 'occtoUsageQueryWorkflow', input: usageInput('LV', '0312345'), start: (i) => startUsageQuery(h.client, i), field: 'supplyPointId', message: /supplyPointId/ },
+      { name: 'unknown category', workflowType: 'occtoFacilityQueryWorkflow', input: facilityInput('MV' as Category, p()), start: (i) => startFacilityQuery(h.client, i), field: 'category', message: /category/ },
     ];
     const direct: { c: (typeof cases)[number]; handle: WorkflowHandle }[] = [];
     for (const c of cases) {
@@ -391,7 +369,7 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
       expect(err, c.name).toBeInstanceOf(InvalidInputError);
       expect((err as InvalidInputError).violations.map((v) => v.field), c.name).toContain(c.field);
       expect((err as Error).message, c.name).toMatch(c.message);
-      const handle = await client.workflow.start(c.workflowType, { taskQueue: WORKFLOWS_TASK_QUEUE, workflowId: `matrix-invalid/${reference('x')}`, args: [c.input] });
+      const handle = await h.client.workflow.start(c.workflowType, { taskQueue: WORKFLOWS_TASK_QUEUE, workflowId: `matrix-invalid/${reference('x')}`, args: [c.input] });
       direct.push({ c, handle });
     }
     for (const { c, handle } of direct) {
@@ -406,11 +384,11 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
 
   it('09 (pattern 870): an application and a usage query end REJECTED with the T&D note', async () => {
     await toWeekdayMorning();
-    const desiredDate = jstDay(await env.currentTimeMs(), 20);
+    const desiredDate = jstDay(await h.env.currentTimeMs(), 20);
     const appPoint = supplyPoint('870', '09');
     const usagePoint = supplyPoint('870', '01');
-    const app = await startOcctoApplication(client, appInput('DISCONTINUATION', 'HV', appPoint, desiredDate, { withRemoval: true }));
-    const usage = await startUsageQuery(client, usageInput('LV', usagePoint));
+    const app = await startOcctoApplication(h.client, appInput('DISCONTINUATION', 'HV', appPoint, desiredDate, { withRemoval: true }));
+    const usage = await startUsageQuery(h.client, usageInput('LV', usagePoint));
     const [appStatus, usageStatus] = await settle([app.workflowId, usage.workflowId]);
     const appResult = (await app.handle.result()) as ApplicationOutcome;
     expect(appResult).toMatchObject({ outcome: 'REJECTED', stageCode: '09', applicationNo: appsOf(appPoint)[0]!.moshikomiNo });
@@ -431,19 +409,19 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
 
   it('取消 via cancelApplication while in progress: CANCELLED, the application cancelled at OCCTO; refused when not in progress', async () => {
     await toWeekdayMorning();
-    const desiredDate = jstDay(await env.currentTimeMs(), 20);
+    const desiredDate = jstDay(await h.env.currentTimeMs(), 20);
     const point = supplyPoint('100', '02');
-    const { workflowId, handle } = await startOcctoApplication(client, appInput('CUSTOMER_INFO_CHANGE', 'FIT', point, desiredDate));
+    const { workflowId, handle } = await startOcctoApplication(h.client, appInput('CUSTOMER_INFO_CHANGE', 'FIT', point, desiredDate));
     const waiting = await awaitStage(workflowId, 'AWAITING_PROCESSING', () => serviceIdsOf(point).includes('IF_F10820'));
     expect(waiting.applicationNo).toBe(appsOf(point)[0]!.moshikomiNo);
     expect(waiting.processingStage).toBe('05');
 
     // Refused by the validator, before anything is sent.
-    await expect(cancelOcctoApplication(client, workflowId, { requestedBy: 'operator 1', reason: 'x' })).rejects.toThrow(DecisionRejectedError);
-    await expect(cancelOcctoApplication(client, workflowId, { requestedBy: 'operator1', reason: '  ' })).rejects.toThrow(/reason is required/);
+    await expect(cancelOcctoApplication(h.client, workflowId, { requestedBy: 'operator 1', reason: 'x' })).rejects.toThrow(DecisionRejectedError);
+    await expect(cancelOcctoApplication(h.client, workflowId, { requestedBy: 'operator1', reason: '  ' })).rejects.toThrow(/reason is required/);
     const before = callsOf(point).length;
 
-    const accepted = await cancelOcctoApplication(client, workflowId, { requestedBy: 'operator1', reason: 'customer withdrew' });
+    const accepted = await cancelOcctoApplication(h.client, workflowId, { requestedBy: 'operator1', reason: 'customer withdrew' });
     expect(accepted).toEqual({ accepted: true, applicationNo: waiting.applicationNo });
     const result = await handle.result();
     expect(result).toEqual({ outcome: 'CANCELLED', applicationNo: waiting.applicationNo, requestedBy: 'operator1', reason: 'customer withdrew' });
@@ -453,20 +431,20 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
     const [app] = appsOf(point);
     expect(app!.cancelledAtMs).toBeDefined();
     expect(app!.uketsukeKoteiCode).toBe('09');
-    const status = await getOperationStatus(client, workflowId);
+    const status = await getOperationStatus(h.client, workflowId);
     expect(status.stage).toBe('CANCELLED');
     expect(status.cancellation).toMatchObject({ requestedBy: 'operator1', reason: 'customer withdrew' });
     // Once it ended, nothing can be cancelled.
-    await expect(cancelOcctoApplication(client, workflowId, { requestedBy: 'operator1', reason: 'again' })).rejects.toThrow();
+    await expect(cancelOcctoApplication(h.client, workflowId, { requestedBy: 'operator1', reason: 'again' })).rejects.toThrow();
   });
 
   it('a business error (810, ERR_20040) waits for a person: retry calls again, abandon ends it', async () => {
     await toWeekdayMorning();
-    const desiredDate = jstDay(await env.currentTimeMs(), 20);
+    const desiredDate = jstDay(await h.env.currentTimeMs(), 20);
     const facPoint = supplyPoint('810', '03');
     const appPoint = supplyPoint('810', '04');
-    const fac = await startFacilityQuery(client, facilityInput('FIT', facPoint));
-    const app = await startOcctoApplication(client, appInput('AMPERE_CHANGE', 'LV', appPoint, desiredDate, { amperes: 30 }));
+    const fac = await startFacilityQuery(h.client, facilityInput('FIT', facPoint));
+    const app = await startOcctoApplication(h.client, appInput('AMPERE_CHANGE', 'LV', appPoint, desiredDate, { amperes: 30 }));
 
     const asked = await awaitStage(fac.workflowId, 'AWAITING_DECISION');
     expect(asked.awaitingHuman).toBe(true);
@@ -476,16 +454,16 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
     expect(desc.typedSearchAttributes.get(SA_AWAITING_HUMAN)).toBe(true);
 
     // Invalid decisions never enter history.
-    await expect(decideOperation(client, fac.workflowId, { action: 'abandon', decidedBy: 'approver1', reason: '' })).rejects.toThrow(/reason is required to abandon/);
-    await expect(decideOperation(client, fac.workflowId, { action: 'resubmit', decidedBy: 'approver1' } as never)).rejects.toThrow(/action must be one of retry, abandon/);
+    await expect(decideOperation(h.client, fac.workflowId, { action: 'abandon', decidedBy: 'approver1', reason: '' })).rejects.toThrow(/reason is required to abandon/);
+    await expect(decideOperation(h.client, fac.workflowId, { action: 'resubmit', decidedBy: 'approver1' } as never)).rejects.toThrow(/action must be one of retry, abandon/);
     expect(callsOf(facPoint)).toHaveLength(1);
 
     // Retry: the call is made again, fails again, and a person is asked again.
-    expect(await decideOperation(client, fac.workflowId, { action: 'retry', decidedBy: 'approver1' })).toEqual({ accepted: true, action: 'retry' });
+    expect(await decideOperation(h.client, fac.workflowId, { action: 'retry', decidedBy: 'approver1' })).toEqual({ accepted: true, action: 'retry' });
     const again = await awaitStage(fac.workflowId, 'AWAITING_DECISION', () => callsOf(facPoint).length === 2);
     expect(serviceIdsOf(facPoint)).toEqual(['IF_F10110', 'IF_F10110']);
     expect(again.decision?.code).toBe('ERR_20040');
-    await decideOperation(client, fac.workflowId, { action: 'abandon', decidedBy: 'approver1', reason: 'point not ours' });
+    await decideOperation(h.client, fac.workflowId, { action: 'abandon', decidedBy: 'approver1', reason: 'point not ours' });
     expect(await fac.handle.result()).toEqual({ outcome: 'ABANDONED', reason: 'point not ours', decidedBy: 'approver1' });
 
     // An application answered ERR_20040 at 登録: nothing filed, a person abandons.
@@ -493,15 +471,15 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
     expect(appAsked.decision).toMatchObject({ reason: 'BUSINESS_ERROR', code: 'ERR_20040' });
     expect(appAsked.applicationNo).toBeUndefined();
     expect(serviceIdsOf(appPoint)).toEqual(['IF_10910']);
-    await decideOperation(client, app.workflowId, { action: 'abandon', decidedBy: 'approver2', reason: 'wrong point' });
+    await decideOperation(h.client, app.workflowId, { action: 'abandon', decidedBy: 'approver2', reason: 'wrong point' });
     expect(await app.handle.result()).toEqual({ outcome: 'ABANDONED', reason: 'wrong point', decidedBy: 'approver2' });
-    expect((await getOperationStatus(client, app.workflowId)).stage).toBe('ABANDONED');
+    expect((await getOperationStatus(h.client, app.workflowId)).stage).toBe('ABANDONED');
   });
 
   it('usage password: a re-query within its validity reuses it; after it expired (> 1 month) the re-query applies again', async () => {
     await toWeekdayMorning();
     const point = supplyPoint('100', '03');
-    const { workflowId, handle } = await startUsageQuery(client, usageInput('LV', point, { options: { holdForRequery: '90 days' } }));
+    const { workflowId, handle } = await startUsageQuery(h.client, usageInput('LV', point, { options: { holdForRequery: '90 days' } }));
     const held = (await settle([workflowId], { until: ([s]) => s!.stage === 'HOLDING' }))[0]!;
     expect(held.applications).toBe(1);
     expect(held.queries).toBe(1);
@@ -519,22 +497,22 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
     expect(JSON.stringify((await handle.describe()).searchAttributes)).not.toContain(password!);
 
     // Within validity: one more IF_10310, no new application.
-    const usage1 = await requeryUsage(client, workflowId, { requestedBy: 'analyst1' });
+    const usage1 = await requeryUsage(h.client, workflowId, { requestedBy: 'analyst1' });
     expect(usage1.months).toHaveLength(13);
     expect(count('IF_10210')).toBe(1);
     expect(count('IF_10310')).toBe(2);
-    const afterFirst = await getOperationStatus(client, workflowId);
+    const afterFirst = await getOperationStatus(h.client, workflowId);
     expect(afterFirst).toMatchObject({ stage: 'HOLDING', applications: 1, queries: 2, passwordValidUntil: validUntil });
 
     // Skip past the validity (completion date + 1 month): the next re-query applies again.
-    await env.sleep('35 days');
+    await h.env.sleep('35 days');
     await toWeekdayMorning();
-    const second = requeryUsage(client, workflowId, { requestedBy: 'analyst1' });
+    const second = requeryUsage(h.client, workflowId, { requestedBy: 'analyst1' });
     let settled = false;
     void second.finally(() => (settled = true)).catch(() => undefined);
     for (let i = 0; i < 100 && !settled; i++) {
       await delay(250);
-      if (!settled) await env.sleep('5 minutes');
+      if (!settled) await h.env.sleep('5 minutes');
     }
     const usage2 = await second;
     expect(usage2.months).toHaveLength(13);
@@ -544,7 +522,7 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
     expect(callsOf(point).every((c) => c.resultCode === 'I00000')).toBe(true);
     const apps = appsOf(point);
     expect(apps).toHaveLength(2);
-    const afterExpiry = await getOperationStatus(client, workflowId);
+    const afterExpiry = await getOperationStatus(h.client, workflowId);
     expect(afterExpiry).toMatchObject({ stage: 'HOLDING', applications: 2, queries: 3, applicationNo: apps[1]!.moshikomiNo, passwordValidUntil: apps[1]!.passwordYukoKigen });
     expect(afterExpiry.passwordValidUntil! > validUntil).toBe(true);
     expect(afterExpiry.events.map((e) => e.event).join('\n')).toMatch(/password expired \(valid until .*\): applying again/);
@@ -557,9 +535,9 @@ describe('OCCTO operations × category (time-skipping server, OCCTO simulator)',
     expect(result).toMatchObject({ outcome: 'COMPLETED', applications: 2, queries: 3, applicationNo: apps[1]!.moshikomiNo });
     const passwords = (await activityResults(handle)).map((r) => (r as { password?: string } | null)?.password).filter((p): p is string => typeof p === 'string');
     expect(new Set(passwords).size).toBe(2);
-    const final = JSON.stringify([result, await getOperationStatus(client, workflowId)]);
+    const final = JSON.stringify([result, await getOperationStatus(h.client, workflowId)]);
     for (const pw of passwords) expect(final).not.toContain(pw);
     // A re-query once it ended is refused.
-    await expect(requeryUsage(client, workflowId, { requestedBy: 'analyst1' })).rejects.toThrow();
+    await expect(requeryUsage(h.client, workflowId, { requestedBy: 'analyst1' })).rejects.toThrow();
   });
 });

@@ -4,39 +4,21 @@
 // any call; each operation kind completes in its categories with its 受付工程 read only by the
 // company's poller (IF_x11110), the usage query making one IF_x10220 call for its password; and an
 // application cancelled while the poller follows it ends at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnv } from '../support/temporal-env.js';
-import { COMPANY, createOcctoHarness, jstDay, skipTime, supplyPoint, type OcctoHarness } from '../support/occto-harness.js';
+import { COMPANY, jstDay, skipTime, supplyPoint, useOcctoHarness } from '../support/occto-harness.js';
 import { OperationNotOfferedError, cancelOcctoApplication, getOperationStatus, startFacilityQuery, startOcctoApplication, startUsageQuery } from '../../client/occto-operations.js';
 import { AVAILABILITY, type OcctoOperation } from '../../domain/occto-operations.js';
 import { CATEGORIES, type Category } from '../../domain/categories.js';
 import { WORKFLOWS_TASK_QUEUE } from '../../domain/task-queues.js';
 import { OPERATION_TERMINAL, type OperationStatus } from '../../workflows/occto/operations/operation.defs.js';
-import type { WorkerSet } from '../../worker/workers.js';
 import { recordReplayFixture } from '../support/replay-fixtures.js';
 
-let env: TestWorkflowEnvironment;
-let h: OcctoHarness;
-let client: Client;
-let workers: WorkerSet;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  h = await createOcctoHarness(env, { timing: { processingDelayMs: 25 * 60_000 }, rateLimit: { capPerSecond: 20 } });
-  client = h.client;
-  workers = await h.startWorkers({ minSpacingMs: 50, afterResponseMs: 0, ratePerSecond: 20, statusTracking: { mode: 'batched', intervalMs: 10 * 60_000 } });
-  running = workers.run();
-});
-afterAll(async () => {
-  await workers?.stop();
-  await running;
-  await h?.close();
-  await env?.teardown();
-});
+const h = useOcctoHarness(
+  { timing: { processingDelayMs: 25 * 60_000 }, rateLimit: { capPerSecond: 20 } },
+  { minSpacingMs: 50, afterResponseMs: 0, ratePerSecond: 20, statusTracking: { mode: 'batched', intervalMs: 10 * 60_000 } },
+);
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let seq = 0;
@@ -46,10 +28,10 @@ const CUSTOMER = { name: '電気 花子', kana: 'デンキ ハナコ', address: 
 async function settle(ids: string[], done: (s: OperationStatus) => boolean = (s) => OPERATION_TERMINAL.includes(s.stage), maxSteps = 100): Promise<OperationStatus[]> {
   let last: (OperationStatus | undefined)[] = [];
   for (let i = 0; i < maxSteps; i++) {
-    last = await Promise.all(ids.map((id) => getOperationStatus(client, id).catch(() => undefined)));
+    last = await Promise.all(ids.map((id) => getOperationStatus(h.client, id).catch(() => undefined)));
     if (last.every((s) => s && done(s))) return last as OperationStatus[];
     if (i < 4) await delay(250);
-    else await skipTime(env, '5 minutes');
+    else await skipTime(h.env, '5 minutes');
   }
   throw new Error(`not settled: ${JSON.stringify(last.map((s) => s && { id: s.workflowId, stage: s.stage, events: s.events.slice(-2) }))}`);
 }
@@ -79,9 +61,9 @@ describe('other OCCTO operations with batched status tracking (time-skipping ser
     for (const c of combos) {
       // The client refuses first …
       const start = c.type === 'occtoFacilityQueryWorkflow' ? startFacilityQuery : c.type === 'occtoUsageQueryWorkflow' ? startUsageQuery : startOcctoApplication;
-      await expect(start(client, c.input)).rejects.toThrow(OperationNotOfferedError);
+      await expect(start(h.client, c.input)).rejects.toThrow(OperationNotOfferedError);
       // … and so does the workflow when started directly.
-      const handle = await client.workflow.start(c.type, { taskQueue: WORKFLOWS_TASK_QUEUE, workflowId: `direct-${c.input.reference as string}`, args: [c.input] });
+      const handle = await h.client.workflow.start(c.type, { taskQueue: WORKFLOWS_TASK_QUEUE, workflowId: `direct-${c.input.reference as string}`, args: [c.input] });
       for (let i = 0; i < 100 && (await handle.describe()).status.name === 'RUNNING'; i++) await delay(50);
       const err = await h.plainClient.workflow.getHandle(handle.workflowId).result().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -99,7 +81,7 @@ describe('other OCCTO operations with batched status tracking (time-skipping ser
   });
 
   it('each operation kind completes in its categories; the 受付工程 comes from the batched poller, not per-workflow status calls', async () => {
-    const desiredDate = jstDay(await env.currentTimeMs(), 20);
+    const desiredDate = jstDay(await h.env.currentTimeMs(), 20);
     const points = {
       reconnection: supplyPoint('100', '03'),
       discontinuationHv: supplyPoint('100', '05'),
@@ -109,15 +91,15 @@ describe('other OCCTO operations with batched status tracking (time-skipping ser
       facilityFit: supplyPoint('100', '02'),
     };
     const started = [
-      await startOcctoApplication(client, { kind: 'RECONNECTION', company: COMPANY, category: 'LV', supplyPointId: points.reconnection, reference: ref('rec'), desiredDate, customer: CUSTOMER }),
-      await startOcctoApplication(client, { kind: 'DISCONTINUATION', company: COMPANY, category: 'HV', supplyPointId: points.discontinuationHv, reference: ref('dis'), desiredDate, withRemoval: true }),
-      await startOcctoApplication(client, { kind: 'AMPERE_CHANGE', company: COMPANY, category: 'LV', supplyPointId: points.ampere, reference: ref('amp'), desiredDate, amperes: 30 }),
-      await startOcctoApplication(client, { kind: 'CUSTOMER_INFO_CHANGE', company: COMPANY, category: 'FIT', supplyPointId: points.generatorChange, reference: ref('gen'), desiredDate, changes: { address: '福岡県福岡市中央区1-1' } }),
-      await startUsageQuery(client, { company: COMPANY, category: 'HV', supplyPointId: points.usageHv, reference: ref('usage') }),
-      await startFacilityQuery(client, { company: COMPANY, category: 'FIT', supplyPointId: points.facilityFit, reference: ref('fac') }),
+      await startOcctoApplication(h.client, { kind: 'RECONNECTION', company: COMPANY, category: 'LV', supplyPointId: points.reconnection, reference: ref('rec'), desiredDate, customer: CUSTOMER }),
+      await startOcctoApplication(h.client, { kind: 'DISCONTINUATION', company: COMPANY, category: 'HV', supplyPointId: points.discontinuationHv, reference: ref('dis'), desiredDate, withRemoval: true }),
+      await startOcctoApplication(h.client, { kind: 'AMPERE_CHANGE', company: COMPANY, category: 'LV', supplyPointId: points.ampere, reference: ref('amp'), desiredDate, amperes: 30 }),
+      await startOcctoApplication(h.client, { kind: 'CUSTOMER_INFO_CHANGE', company: COMPANY, category: 'FIT', supplyPointId: points.generatorChange, reference: ref('gen'), desiredDate, changes: { address: '福岡県福岡市中央区1-1' } }),
+      await startUsageQuery(h.client, { company: COMPANY, category: 'HV', supplyPointId: points.usageHv, reference: ref('usage') }),
+      await startFacilityQuery(h.client, { company: COMPANY, category: 'FIT', supplyPointId: points.facilityFit, reference: ref('fac') }),
     ];
     expect(started.every((s) => s.started)).toBe(true);
-    const again = await startOcctoApplication(client, { kind: 'RECONNECTION', company: COMPANY, category: 'LV', supplyPointId: points.reconnection, reference: started[0]!.workflowId.split('/').at(-1)!, desiredDate, customer: CUSTOMER });
+    const again = await startOcctoApplication(h.client, { kind: 'RECONNECTION', company: COMPANY, category: 'LV', supplyPointId: points.reconnection, reference: started[0]!.workflowId.split('/').at(-1)!, desiredDate, customer: CUSTOMER });
     expect(again).toMatchObject({ started: false, workflowId: started[0]!.workflowId }); // idempotent by business key
 
     const statuses = await settle(started.map((s) => s.workflowId));
@@ -143,21 +125,21 @@ describe('other OCCTO operations with batched status tracking (time-skipping ser
 
   it('an application cancelled while the poller follows it ends CANCELLED at once, its 取消 registered at OCCTO', async () => {
     const point = supplyPoint('100', '03');
-    const { workflowId } = await startOcctoApplication(client, {
+    const { workflowId } = await startOcctoApplication(h.client, {
       kind: 'DISCONTINUATION',
       company: COMPANY,
       category: 'LV',
       supplyPointId: point,
       reference: ref('cancel'),
-      desiredDate: jstDay(await env.currentTimeMs(), 20),
+      desiredDate: jstDay(await h.env.currentTimeMs(), 20),
       withRemoval: false,
     });
     await settle([workflowId], (s) => s.stage === 'AWAITING_PROCESSING' && s.events.some((e) => e.event.includes('batched poller')));
-    const accepted = await cancelOcctoApplication(client, workflowId, { requestedBy: 'operator1', reason: 'customer withdrew' });
+    const accepted = await cancelOcctoApplication(h.client, workflowId, { requestedBy: 'operator1', reason: 'customer withdrew' });
     expect(accepted.accepted).toBe(true);
     const [status] = await settle([workflowId]);
     expect(status!.stage).toBe('CANCELLED');
-    await recordReplayFixture('occto-application-cancelled', client.workflow.getHandle(workflowId));
+    await recordReplayFixture('occto-application-cancelled', h.client.workflow.getHandle(workflowId));
     expect(status!.cancellation).toMatchObject({ requestedBy: 'operator1', reason: 'customer withdrew' });
     const app = h.sim.state().applications.find((a) => a.supplyPointId === point && !a.simulated)!;
     expect(app.cancelledAtMs).toBeDefined();

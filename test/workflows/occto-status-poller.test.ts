@@ -3,11 +3,9 @@
 // application (IF_11110) in batches of ≤ 200 and signals only the workflows whose status changed;
 // without subscriptions it makes no call; its subscriptions survive continue-as-new. (A vanished
 // poller and own polling: status-poller.test.ts.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnv } from '../support/temporal-env.js';
-import { COMPANY, createOcctoHarness, supplyPoint, switchingInput, type OcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { COMPANY, supplyPoint, switchingInput, useOcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
 import { getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
 import { WORKFLOWS_TASK_QUEUE } from '../../domain/task-queues.js';
 import { addDays, jstDate, jstDateTimeMs, jstParts } from '../../domain/jst.js';
@@ -31,29 +29,19 @@ const SWITCHING_START_STATUS = 'IF_10620';
 /** Calls are paced fast here (the pacing has its own tests); the simulator counts violations at 20/s. */
 const FAST: StartWorkersOptions = { minSpacingMs: 50, afterResponseMs: 0, ratePerSecond: 20 };
 
-let env: TestWorkflowEnvironment;
-let h: OcctoHarness;
-let client: Client;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  h = await createOcctoHarness(env, {
-    // The simulated current retailer judges 25 minutes after registration; applications are done
-    // 25 minutes after filing: a few 10-minute poll cycles see each stage.
-    timing: { judgementDelayMs: 25 * 60_000, processingDelayMs: 25 * 60_000 },
-    rateLimit: { capPerSecond: 20 },
-  });
-  client = h.client;
-  // Start at a known calendar point, far from the Sunday 00:00–06:00 JST window: the next Tuesday 10:00 JST.
-  const now = await env.currentTimeMs();
-  let day = addDays(jstDate(now), 1);
-  while (jstParts(jstDateTimeMs(day, '12:00')).weekday !== 2) day = addDays(day, 1);
-  await env.sleep(jstDateTimeMs(day, '10:00') - now);
+const h = useOcctoHarness({
+  // The simulated current retailer judges 25 minutes after registration; applications are done
+  // 25 minutes after filing: a few 10-minute poll cycles see each stage.
+  timing: { judgementDelayMs: 25 * 60_000, processingDelayMs: 25 * 60_000 },
+  rateLimit: { capPerSecond: 20 },
 });
 
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
+beforeAll(async () => {
+  // Start at a known calendar point, far from the Sunday 00:00–06:00 JST window: the next Tuesday 10:00 JST.
+  const now = await h.env.currentTimeMs();
+  let day = addDays(jstDate(now), 1);
+  while (jstParts(jstDateTimeMs(day, '12:00')).weekday !== 2) day = addDays(day, 1);
+  await h.env.sleep(jstDateTimeMs(day, '10:00') - now);
 });
 
 /** Calls recorded after `mark` (a sequence number from sim.calls()). */
@@ -96,7 +84,7 @@ async function eventually<T>(f: () => Promise<T | undefined>, what: string, ms =
  * time-skipping lock of an activity whose workflow was terminated under it: time would stand still.)
  */
 async function settleAndTerminate(workflowId: string) {
-  const handle = client.workflow.getHandle(workflowId);
+  const handle = h.client.workflow.getHandle(workflowId);
   for (let i = 0; (await handle.describe()).raw.pendingActivities?.length; i++) {
     if (i > 200) throw new Error(`${workflowId} keeps an activity in flight`);
     await new Promise((r) => setTimeout(r, 100));
@@ -113,7 +101,7 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
     const w = await h.startWorkers({ ...FAST, statusTracking: { mode: 'batched', intervalMs: INTERVAL_MS } });
     await w.runUntil(async () => {
       const mark = lastSeq();
-      const t0 = await env.currentTimeMs();
+      const t0 = await h.env.currentTimeMs();
       // 199 subscriptions to relays that are not ours (never in a result, never signalled): with the
       // two real relays below 201 numbers → 2 calls per cycle; once one is judged, 200 → 1 call.
       const others = Array.from({ length: BATCH_MAX - 1 }, (_, i) => ({
@@ -122,18 +110,18 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
         lastContactAt: t0,
       }));
       const pollerInput: StatusPollerInput = { company: COMPANY, category: 'LV', interval: INTERVAL_MS, relays: others };
-      const poller = await client.workflow.start(STATUS_POLLER_WORKFLOW_TYPE, { workflowId: POLLER_ID, taskQueue: WORKFLOWS_TASK_QUEUE, args: [pollerInput] });
+      const poller = await h.client.workflow.start(STATUS_POLLER_WORKFLOW_TYPE, { workflowId: POLLER_ID, taskQueue: WORKFLOWS_TASK_QUEUE, args: [pollerInput] });
 
       const okPoint = supplyPoint('100'); // judged OK after 25 minutes
       const pendingPoint = supplyPoint('880'); // never judged: its status never changes
       const opts = { options: { pollInterval: '10 minutes' } };
-      const ok = await startSwitchingIn(client, switchingInput(t0, okPoint, opts));
-      const pending = await startSwitchingIn(client, switchingInput(t0, pendingPoint, opts));
+      const ok = await startSwitchingIn(h.client, switchingInput(t0, okPoint, opts));
+      const pending = await startSwitchingIn(h.client, switchingInput(t0, pendingPoint, opts));
 
       const result = await ok.handle.result();
       expect(result.outcome).toBe('COMPLETED');
       // Two more cycles with only the unchanged subscriber (and the 199 others) left.
-      await env.sleep(2 * INTERVAL_MS + 60_000);
+      await h.env.sleep(2 * INTERVAL_MS + 60_000);
 
       const status = await poller.query(statusPollerStatusQuery);
       expect(status.generation).toBe(0);
@@ -145,13 +133,13 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
       const pendingRelaySignals = await signalsIn(pending.handle, 'relayResultChanged');
       expect(pendingRelaySignals).toHaveLength(1);
       expect(await signalsIn(pending.handle, 'processingStatusChanged')).toHaveLength(0);
-      expect((await getSwitchingInStatus(client, pending.workflowId)).stage).toBe('AWAITING_JUDGEMENT');
+      expect((await getSwitchingInStatus(h.client, pending.workflowId)).stage).toBe('AWAITING_JUDGEMENT');
       // The changed one: PENDING, OK; then 受付工程 05, 06.
       const okRelaySignals = await signalsIn(ok.handle, 'relayResultChanged');
       expect(okRelaySignals).toHaveLength(2);
       expect(await signalsIn(ok.handle, 'processingStatusChanged')).toHaveLength(2);
       expect(status.signalsSent).toBe(5);
-      const okEvents = (await getSwitchingInStatus(client, ok.workflowId)).events.map((e) => e.event).join('\n');
+      const okEvents = (await getSwitchingInStatus(h.client, ok.workflowId)).events.map((e) => e.event).join('\n');
       expect(okEvents).toContain(`status tracked by the batched poller ${POLLER_ID}`);
 
       // Neither subscriber polled on its own: every status call was a batch (no point on it).
@@ -182,7 +170,7 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
       // Subscriptions never refreshed (no re-subscription, no delivered signal) expire after
       // max(10 intervals, 4 h): the 199 others go. The waiting workflow stays: it re-subscribes
       // when it has heard nothing for a while (no external call, and no repeated signal).
-      await env.sleep(t0 + 4 * 3_600_000 + INTERVAL_MS - (await env.currentTimeMs()));
+      await h.env.sleep(t0 + 4 * 3_600_000 + INTERVAL_MS - (await h.env.currentTimeMs()));
       let later = await poller.query(statusPollerStatusQuery);
       expect(later).toMatchObject({ dropped: BATCH_MAX - 1, relays: 1, applications: 0, signalsSent: 5 });
       expect(await signalsIn(pending.handle, 'relayResultChanged')).toHaveLength(1);
@@ -191,11 +179,11 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
       // (取消) its relay, the poller's signal about it fails; the poller falls idle and stops calling.
       await pending.handle.cancel();
       await pending.handle.result().catch(() => undefined);
-      await env.sleep(INTERVAL_MS + 60_000);
+      await h.env.sleep(INTERVAL_MS + 60_000);
       later = await poller.query(statusPollerStatusQuery);
       expect(later).toMatchObject({ dropped: BATCH_MAX, relays: 0, signalsSent: 5 });
       const quietFrom = lastSeq();
-      await env.sleep('2 hours');
+      await h.env.sleep('2 hours');
       expect(callsSince(quietFrom)).toHaveLength(0);
       expect((await poller.query(statusPollerStatusQuery)).cycles).toBe(later.cycles);
       await settleAndTerminate(POLLER_ID);
@@ -207,18 +195,18 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
     await w.runUntil(async () => {
       const mark = lastSeq();
       const input: StatusPollerInput = { company: COMPANY, category: 'LV', interval: INTERVAL_MS };
-      const poller = await client.workflow.start(STATUS_POLLER_WORKFLOW_TYPE, { workflowId: POLLER_ID, taskQueue: WORKFLOWS_TASK_QUEUE, args: [input] });
-      await env.sleep('3 hours');
+      const poller = await h.client.workflow.start(STATUS_POLLER_WORKFLOW_TYPE, { workflowId: POLLER_ID, taskQueue: WORKFLOWS_TASK_QUEUE, args: [input] });
+      await h.env.sleep('3 hours');
       let status = await poller.query(statusPollerStatusQuery);
       expect(status).toMatchObject({ cycles: 0, calls: 0, applications: 0, relays: 0 });
       expect(callsSince(mark)).toHaveLength(0);
 
       // One subscriber for one cycle: exactly one batch call; then it leaves: silence again.
       await poller.signal(subscribeStatusSignal, { type: 'relay', workflowId: 'switching-in/12346/nobody', relayNo: 'H00000999999' });
-      await env.sleep(INTERVAL_MS + 60_000);
+      await h.env.sleep(INTERVAL_MS + 60_000);
       expect(callsSince(mark, RELAY_STATUS)).toHaveLength(1);
       await poller.signal(unsubscribeStatusSignal, { workflowId: 'switching-in/12346/nobody' });
-      await env.sleep('3 hours');
+      await h.env.sleep('3 hours');
       status = await poller.query(statusPollerStatusQuery);
       expect(status).toMatchObject({ cycles: 1, calls: 1, relays: 0, signalsSent: 0 });
       expect(callsSince(mark)).toHaveLength(1);
@@ -232,8 +220,8 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
     await w.runUntil(async () => {
       const mark = lastSeq();
       const point = supplyPoint('100');
-      const started = await startSwitchingIn(client, switchingInput(await env.currentTimeMs(), point, { options: { pollInterval: '10 minutes' } }));
-      const poller = client.workflow.getHandle(POLLER_ID);
+      const started = await startSwitchingIn(h.client, switchingInput(await h.env.currentTimeMs(), point, { options: { pollInterval: '10 minutes' } }));
+      const poller = h.client.workflow.getHandle(POLLER_ID);
       const first = await eventually(async () => {
         const d = await poller.describe();
         return d.status.name === 'RUNNING' ? d.runId : undefined;
@@ -251,7 +239,7 @@ describe('batched OCCTO status poller (time-skipping server, OCCTO simulator)', 
       // What the subscriber already knew went over too: each status once, no repeats after a new run.
       expect(await signalsIn(started.handle, 'relayResultChanged')).toHaveLength(2);
       expect(await signalsIn(started.handle, 'processingStatusChanged')).toHaveLength(2);
-      const s = await getSwitchingInStatus(client, started.workflowId);
+      const s = await getSwitchingInStatus(h.client, started.workflowId);
       expect(s.processingStage).toBe('06');
       // All of it through batches (≥ 5 cycles), no single-record call.
       expect(callsSince(mark, RELAY_STATUS, SWITCHING_START_STATUS).filter((c) => c.supplyPointId === point)).toEqual([]);

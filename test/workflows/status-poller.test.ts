@@ -3,11 +3,9 @@
 // its subscriptions over continue-as-new, is restarted by a subscriber when it vanished, and the
 // workflows poll on their own only when no poller is configured. Each test uses its own category
 // (one poller per company and category), so a poller of an earlier test never gets in the way.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnv } from '../support/temporal-env.js';
-import { COMPANY, createOcctoHarness, skipTime, supplyPoint, switchingInput, type OcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
+import { describe, expect, it } from 'vitest';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { COMPANY, skipTime, supplyPoint, switchingInput, useOcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
 import { getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
 import type { SwitchingInStatus } from '../../workflows/occto/switching-in.defs.js';
 import { statusPollerStatusQuery, statusPollerWorkflowId } from '../../workflows/occto/status-poller.defs.js';
@@ -17,21 +15,8 @@ import { recordReplayFixture } from '../support/replay-fixtures.js';
 const INTERVAL = 10 * 60_000;
 const FAST: StartWorkersOptions = { minSpacingMs: 50, afterResponseMs: 0, ratePerSecond: 20 };
 
-let env: TestWorkflowEnvironment;
-let h: OcctoHarness;
-let client: Client;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  // Judged 25 minutes after registration, processed 25 minutes after the application.
-  h = await createOcctoHarness(env, { timing: { judgementDelayMs: 25 * 60_000, processingDelayMs: 25 * 60_000 }, rateLimit: { capPerSecond: 20 } });
-  client = h.client;
-});
-
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+// Judged 25 minutes after registration, processed 25 minutes after the application.
+const h = useOcctoHarness({ timing: { judgementDelayMs: 25 * 60_000, processingDelayMs: 25 * 60_000 }, rateLimit: { capPerSecond: 20 } });
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TERMINAL = ['COMPLETED', 'ABANDONED', 'CANCELLED'];
@@ -40,10 +25,10 @@ const TERMINAL = ['COMPLETED', 'ABANDONED', 'CANCELLED'];
 async function until(workflowIds: string[], done: (s: SwitchingInStatus) => boolean, maxSteps = 200): Promise<SwitchingInStatus[]> {
   let last: (SwitchingInStatus | undefined)[] = [];
   for (let i = 0; i < maxSteps; i++) {
-    last = await Promise.all(workflowIds.map((id) => getSwitchingInStatus(client, id).catch(() => undefined)));
+    last = await Promise.all(workflowIds.map((id) => getSwitchingInStatus(h.client, id).catch(() => undefined)));
     if (last.every((s) => s && done(s))) return last as SwitchingInStatus[];
     if (i < 4) await delay(250);
-    else await skipTime(env, '5 minutes');
+    else await skipTime(h.env, '5 minutes');
   }
   throw new Error(`not there: ${JSON.stringify(last.map((s) => s && { id: s.workflowId, stage: s.stage }))}`);
 }
@@ -54,7 +39,7 @@ async function signalsIn(handle: WorkflowHandle, name: string): Promise<number> 
 }
 
 const inputFor = async (point: string, category: Category) =>
-  switchingInput(await env.currentTimeMs(), point, { category, options: { pollInterval: '10 minutes' } });
+  switchingInput(await h.env.currentTimeMs(), point, { category, options: { pollInterval: '10 minutes' } });
 /** Single-record status calls (IS_x20210 / IF_x10620) a workflow made for its own point. */
 const ownStatusCalls = (point: string) => h.sim.calls().filter((c) => c.supplyPointId === point && (c.operation === 'relayResult' || c.operation === 'switchingStartStatus'));
 const batchCalls = (category: Category) => h.sim.calls().filter((c) => c.category === category && (c.operation === 'statusList' || (c.operation === 'relayResult' && c.supplyPointId === undefined)));
@@ -66,14 +51,14 @@ describe('batched status poller (time-skipping server, OCCTO simulator)', () => 
     await w.runUntil(async () => {
       const okPoint = supplyPoint('100'); // judged OK, then processed
       const pendingPoint = supplyPoint('880'); // never judged: its status never changes
-      const ok = await startSwitchingIn(client, await inputFor(okPoint, 'LV'));
-      const pending = await startSwitchingIn(client, await inputFor(pendingPoint, 'LV'));
+      const ok = await startSwitchingIn(h.client, await inputFor(okPoint, 'LV'));
+      const pending = await startSwitchingIn(h.client, await inputFor(pendingPoint, 'LV'));
       const [okDone] = await until([ok.workflowId], (s) => TERMINAL.includes(s.stage));
       expect(okDone!.stage).toBe('COMPLETED');
       await recordReplayFixture('switching-in-batched-tracking', ok.handle);
-      await skipTime(env, 3 * INTERVAL); // more cycles with only the unchanged subscriber left
+      await skipTime(h.env, 3 * INTERVAL); // more cycles with only the unchanged subscriber left
 
-      const poller = client.workflow.getHandle(statusPollerWorkflowId(COMPANY, 'LV'));
+      const poller = h.client.workflow.getHandle(statusPollerWorkflowId(COMPANY, 'LV'));
       const status = await poller.query(statusPollerStatusQuery);
       expect(status.generation).toBeGreaterThanOrEqual(3); // continued-as-new several times
       expect(status.relays).toBe(1); // the pending one is still followed
@@ -83,7 +68,7 @@ describe('batched status poller (time-skipping server, OCCTO simulator)', () => 
       expect(await signalsIn(ok.handle, 'relayResultChanged')).toBe(2);
       expect(await signalsIn(ok.handle, 'processingStatusChanged')).toBe(2);
       expect(await signalsIn(pending.handle, 'relayResultChanged')).toBe(1);
-      expect((await getSwitchingInStatus(client, pending.workflowId)).stage).toBe('AWAITING_JUDGEMENT');
+      expect((await getSwitchingInStatus(h.client, pending.workflowId)).stage).toBe('AWAITING_JUDGEMENT');
 
       // No workflow polled its own point: the statuses came from batch calls.
       expect(ownStatusCalls(okPoint)).toHaveLength(0);
@@ -100,9 +85,9 @@ describe('batched status poller (time-skipping server, OCCTO simulator)', () => 
     const w = await h.startWorkers({ ...FAST, statusTracking: { mode: 'batched', intervalMs: INTERVAL } });
     await w.runUntil(async () => {
       const point = supplyPoint('100');
-      const { workflowId } = await startSwitchingIn(client, await inputFor(point, 'FIT'));
+      const { workflowId } = await startSwitchingIn(h.client, await inputFor(point, 'FIT'));
       await until([workflowId], (s) => s.stage === 'AWAITING_JUDGEMENT' && s.events.some((e) => e.event.includes('batched poller')));
-      const poller = client.workflow.getHandle(statusPollerWorkflowId(COMPANY, 'FIT'));
+      const poller = h.client.workflow.getHandle(statusPollerWorkflowId(COMPANY, 'FIT'));
       const firstRun = (await poller.describe()).runId;
       // Someone terminates the poller: the subscriber hears nothing, subscribes again and the
       // signalWithStart starts a new poller run that carries the switching to its end.
@@ -122,13 +107,13 @@ describe('batched status poller (time-skipping server, OCCTO simulator)', () => 
     await w.runUntil(async () => {
       const point = supplyPoint('100');
       const before = batchCalls('HV').length;
-      const { workflowId } = await startSwitchingIn(client, await inputFor(point, 'HV'));
+      const { workflowId } = await startSwitchingIn(h.client, await inputFor(point, 'HV'));
       const [done] = await until([workflowId], (s) => TERMINAL.includes(s.stage));
       expect(done!.stage).toBe('COMPLETED');
       expect(done!.events.map((e) => e.event).join('\n')).toMatch(/status tracking configured as own polling/);
       expect(ownStatusCalls(point).length).toBeGreaterThanOrEqual(2);
       expect(batchCalls('HV').length).toBe(before);
-      const err = await client.workflow.getHandle(statusPollerWorkflowId(COMPANY, 'HV')).describe().catch((e: unknown) => e);
+      const err = await h.client.workflow.getHandle(statusPollerWorkflowId(COMPANY, 'HV')).describe().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowNotFoundError);
     });
   });

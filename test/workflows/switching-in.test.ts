@@ -1,11 +1,9 @@
 // New-retailer switching on the time-skipping test server, against the real OCCTO simulator
 // over mutual TLS. Each test uses its own supply point, so one simulator serves the file.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnv } from '../support/temporal-env.js';
-import { createOcctoHarness, jstDay, supplyPoint, switchingInput, type OcctoHarness } from '../support/occto-harness.js';
+import { jstDay, supplyPoint, switchingInput, useOcctoHarness } from '../support/occto-harness.js';
 import {
   DecisionRejectedError,
   InvalidInputError,
@@ -18,33 +16,20 @@ import type { SwitchingInStage } from '../../workflows/occto/switching-in.defs.j
 import { jstDateTimeMs, jstParts, addDays, jstDate } from '../../domain/jst.js';
 import { recordReplayFixture } from '../support/replay-fixtures.js';
 
-let env: TestWorkflowEnvironment;
-let h: OcctoHarness;
-let client: Client;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  h = await createOcctoHarness(env, {
-    // Simulated time: judgement an hour after registration, processing done three hours after the
-    // application; the workflow polls every 30 minutes and time skipping does the waiting. (Each
-    // call still takes ≥ 1.05 s of real time: the rate spacer is real, so polls are kept few.)
-    timing: { judgementDelayMs: 3_600_000, processingDelayMs: 3 * 3_600_000, hangMs: 8_000 },
-  });
-  client = h.client;
-});
-
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
+const h = useOcctoHarness({
+  // Simulated time: judgement an hour after registration, processing done three hours after the
+  // application; the workflow polls every 30 minutes and time skipping does the waiting. (Each
+  // call still takes ≥ 1.05 s of real time: the rate spacer is real, so polls are kept few.)
+  timing: { judgementDelayMs: 3_600_000, processingDelayMs: 3 * 3_600_000, hangMs: 8_000 },
 });
 
 /** Skips Temporal time in steps until the workflow reaches `stage` (time is locked otherwise). */
 async function waitForStage(workflowId: string, stage: SwitchingInStage, step = '10 minutes', maxSteps = 400) {
   for (let i = 0; i < maxSteps; i++) {
-    const s = await getSwitchingInStatus(client, workflowId).catch(() => undefined);
+    const s = await getSwitchingInStatus(h.client, workflowId).catch(() => undefined);
     if (s?.stage === stage) return s;
     if (i < 5) await new Promise((r) => setTimeout(r, 200));
-    else await env.sleep(step);
+    else await h.env.sleep(step);
   }
   throw new Error(`workflow ${workflowId} never reached ${stage}`);
 }
@@ -57,16 +42,16 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
     const w = await h.startWorkers();
     await w.runUntil(async () => {
       const point = supplyPoint('100');
-      const input = switchingInput(await env.currentTimeMs(), point);
-      const first = await startSwitchingIn(client, input);
-      const second = await startSwitchingIn(client, input);
+      const input = switchingInput(await h.env.currentTimeMs(), point);
+      const first = await startSwitchingIn(h.client, input);
+      const second = await startSwitchingIn(h.client, input);
       expect(first.started).toBe(true);
       expect(second.started).toBe(false);
       expect(second.workflowId).toBe(first.workflowId);
       expect(first.workflowId).toBe(`switching-in/12346/${point}`);
 
       const result = await first.handle.result();
-      if (result.outcome !== 'COMPLETED') console.log(JSON.stringify(await getSwitchingInStatus(client, first.workflowId), null, 1));
+      if (result.outcome !== 'COMPLETED') console.log(JSON.stringify(await getSwitchingInStatus(h.client, first.workflowId), null, 1));
       expect(result.outcome).toBe('COMPLETED');
       if (result.outcome !== 'COMPLETED') return;
       expect(result.relayNo).toBe(relaysOf(point)[0]!.haishiToritsugiNo);
@@ -75,7 +60,7 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
       expect(relaysOf(point)).toHaveLength(1);
 
       await recordReplayFixture('switching-in-happy-path', first.handle);
-      const status = await getSwitchingInStatus(client, first.workflowId);
+      const status = await getSwitchingInStatus(h.client, first.workflowId);
       expect(status.stage).toBe('COMPLETED');
       expect(status.awaitingHuman).toBe(false);
       expect(status.processingStage).toBe('06');
@@ -88,8 +73,8 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
   });
 
   it('refuses bad input at the client with every field named, and starts nothing', async () => {
-    const input = switchingInput(await env.currentTimeMs(), '0312', { category: 'MV', customer: { name: '', kana: 'abc', address: 'x' } });
-    const err = await startSwitchingIn(client, input).catch((e: unknown) => e);
+    const input = switchingInput(await h.env.currentTimeMs(), '0312', { category: 'MV', customer: { name: '', kana: 'abc', address: 'x' } });
+    const err = await startSwitchingIn(h.client, input).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     const fields = (err as InvalidInputError).violations.map((v) => v.field);
     expect(fields).toEqual(expect.arrayContaining(['supplyPointId', 'category', 'customer.name', 'customer.kana']));
@@ -100,26 +85,26 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
     const w = await h.startWorkers();
     await w.runUntil(async () => {
       const point = supplyPoint('802'); // ng-once
-      const now = await env.currentTimeMs();
-      const { workflowId, handle } = await startSwitchingIn(client, switchingInput(now, point));
+      const now = await h.env.currentTimeMs();
+      const { workflowId, handle } = await startSwitchingIn(h.client, switchingInput(now, point));
       const waiting = await waitForStage(workflowId, 'AWAITING_DECISION');
       expect(waiting.decision?.reason).toBe('RELAY_NG');
       expect(waiting.decision?.ngReasons).toEqual([2]);
       expect(waiting.awaitingHuman).toBe(true);
 
       // Rejected before entering history: wrong action, no corrections, an impossible date.
-      await expect(decideSwitchingIn(client, workflowId, { action: 'retry', decidedBy: 'approver1' })).rejects.toThrow(/action must be one of resubmit, abandon/);
-      await expect(decideSwitchingIn(client, workflowId, { action: 'resubmit', decidedBy: 'approver1', corrections: {} })).rejects.toThrow(DecisionRejectedError);
-      const tooLate = jstDay(await env.currentTimeMs(), 60);
+      await expect(decideSwitchingIn(h.client, workflowId, { action: 'retry', decidedBy: 'approver1' })).rejects.toThrow(/action must be one of resubmit, abandon/);
+      await expect(decideSwitchingIn(h.client, workflowId, { action: 'resubmit', decidedBy: 'approver1', corrections: {} })).rejects.toThrow(DecisionRejectedError);
+      const tooLate = jstDay(await h.env.currentTimeMs(), 60);
       await expect(
-        decideSwitchingIn(client, workflowId, { action: 'resubmit', decidedBy: 'approver1', corrections: { supplyStartDate: tooLate } }),
+        decideSwitchingIn(h.client, workflowId, { action: 'resubmit', decidedBy: 'approver1', corrections: { supplyStartDate: tooLate } }),
       ).rejects.toThrow(/supplyStartDate/);
       await expect(
-        decideSwitchingIn(client, workflowId, { action: 'resubmit', decidedBy: 'approver1', corrections: { unknownField: 1 } as never }),
+        decideSwitchingIn(h.client, workflowId, { action: 'resubmit', decidedBy: 'approver1', corrections: { unknownField: 1 } as never }),
       ).rejects.toThrow(/corrections/);
 
-      const newDate = jstDay(await env.currentTimeMs(), 12);
-      const accepted = await decideSwitchingIn(client, workflowId, {
+      const newDate = jstDay(await h.env.currentTimeMs(), 12);
+      const accepted = await decideSwitchingIn(h.client, workflowId, {
         action: 'resubmit',
         decidedBy: 'approver1',
         corrections: { supplyStartDate: newDate, customer: { kana: 'デンキ タロウ' } },
@@ -131,7 +116,7 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
       expect(relays.map((r) => r.jokyoCode).sort()).toEqual(['02', '03']);
       expect(relays.find((r) => r.jokyoCode === '02')!.kyokyuKaishiBi).toBe(newDate);
       await recordReplayFixture('switching-in-ng-resubmit', handle);
-      const status = await getSwitchingInStatus(client, workflowId);
+      const status = await getSwitchingInStatus(h.client, workflowId);
       expect(status.submission).toBe(2);
 
       // Only the accepted update is in history.
@@ -145,9 +130,9 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
     const w = await h.startWorkers();
     await w.runUntil(async () => {
       const point = supplyPoint('801'); // always NG
-      const { workflowId, handle } = await startSwitchingIn(client, switchingInput(await env.currentTimeMs(), point));
+      const { workflowId, handle } = await startSwitchingIn(h.client, switchingInput(await h.env.currentTimeMs(), point));
       await waitForStage(workflowId, 'AWAITING_DECISION');
-      await decideSwitchingIn(client, workflowId, { action: 'abandon', decidedBy: 'approver2', reason: 'customer withdrew' });
+      await decideSwitchingIn(h.client, workflowId, { action: 'abandon', decidedBy: 'approver2', reason: 'customer withdrew' });
       const result = await handle.result();
       expect(result).toEqual({ outcome: 'ABANDONED', reason: 'customer withdrew', decidedBy: 'approver2' });
       expect(relaysOf(point).map((r) => r.jokyoCode)).toEqual(['03']);
@@ -158,8 +143,8 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
     const w = await h.startWorkers();
     await w.runUntil(async () => {
       const point = supplyPoint('801');
-      const input = switchingInput(await env.currentTimeMs(), point, { options: { pollInterval: '30 minutes', decisionDeadline: '2 days', reminderInterval: '12 hours' } });
-      const { handle } = await startSwitchingIn(client, input);
+      const input = switchingInput(await h.env.currentTimeMs(), point, { options: { pollInterval: '30 minutes', decisionDeadline: '2 days', reminderInterval: '12 hours' } });
+      const { handle } = await startSwitchingIn(h.client, input);
       const result = await handle.result();
       expect(result.outcome).toBe('ABANDONED');
       if (result.outcome === 'ABANDONED') expect(result.reason).toMatch(/no decision before the deadline/);
@@ -174,9 +159,9 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
     const w = await h.startWorkers();
     await w.runUntil(async () => {
       const point = supplyPoint('100');
-      const { workflowId, handle } = await startSwitchingIn(client, switchingInput(await env.currentTimeMs(), point));
+      const { workflowId, handle } = await startSwitchingIn(h.client, switchingInput(await h.env.currentTimeMs(), point));
       await waitForStage(workflowId, 'AWAITING_PROCESSING');
-      await cancelSwitchingIn(client, workflowId);
+      await cancelSwitchingIn(h.client, workflowId);
       const err = await handle.result().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
       expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
@@ -184,7 +169,7 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
       expect(relaysOf(point).map((r) => r.jokyoCode)).toEqual(['06']);
       expect(applicationsOf(point)).toHaveLength(1);
       expect(applicationsOf(point)[0]!.cancelledAtMs).toBeDefined();
-      const status = await getSwitchingInStatus(client, workflowId);
+      const status = await getSwitchingInStatus(h.client, workflowId);
       expect(status.stage).toBe('CANCELLED');
     });
   });
@@ -193,11 +178,11 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
     const w = await h.startWorkers({ timeoutMs: 3_000 });
     await w.runUntil(async () => {
       const point = supplyPoint('850'); // timeout-once: the first registration is stored, its response lost
-      const { workflowId, handle } = await startSwitchingIn(client, switchingInput(await env.currentTimeMs(), point));
+      const { workflowId, handle } = await startSwitchingIn(h.client, switchingInput(await h.env.currentTimeMs(), point));
       const result = await handle.result();
       expect(result.outcome).toBe('COMPLETED');
       expect(relaysOf(point)).toHaveLength(1);
-      const status = await getSwitchingInStatus(client, workflowId);
+      const status = await getSwitchingInStatus(h.client, workflowId);
       expect(status.events.map((e) => e.event).join('\n')).toMatch(/not registered twice/);
     });
   });
@@ -205,7 +190,7 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
   it('an announced ad-hoc window and an unannounced 503: no call inside the known window, the 503 is waited out', async () => {
     const w = await h.startWorkers();
     await w.runUntil(async () => {
-      const now = await env.currentTimeMs();
+      const now = await h.env.currentTimeMs();
       const point = supplyPoint('100');
       // Known window: from 30 minutes to 5 hours from now (the judgement is due after 1 hour).
       const known = { start: now + 30 * 60_000, end: now + 5 * 3_600_000, reason: 'announced notice' };
@@ -213,13 +198,13 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
       // Unannounced: from 6 to 7 hours (while processing is followed, 5–8 hours).
       h.sim.addMaintenance({ start: now + 6 * 3_600_000, end: now + 7 * 3_600_000, reason: 'unannounced' });
       const input = switchingInput(now, point, { options: { pollInterval: '30 minutes', maintenance: { weekly: [], adHoc: [known] }, unannouncedOutageRetry: '20 minutes' } });
-      const { workflowId, handle } = await startSwitchingIn(client, input);
+      const { workflowId, handle } = await startSwitchingIn(h.client, input);
       const result = await handle.result();
       expect(result.outcome).toBe('COMPLETED');
       const calls = h.sim.calls().filter((c) => c.supplyPointId === point);
       const inKnown = calls.filter((c) => c.simulatedAtMs >= known.start && c.simulatedAtMs < known.end);
       expect(inKnown).toHaveLength(0);
-      const status = await getSwitchingInStatus(client, workflowId);
+      const status = await getSwitchingInStatus(h.client, workflowId);
       const events = status.events.map((e) => e.event).join('\n');
       expect(events).toMatch(/waiting for maintenance \(announced notice\)/);
       // The unannounced window was met at most a couple of times and answered 503, never failing the flow.
@@ -235,15 +220,15 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
     const w = await h.startWorkers();
     await w.runUntil(async () => {
       // Skip Temporal time to Saturday 23:40 JST, then start.
-      let now = await env.currentTimeMs();
+      let now = await h.env.currentTimeMs();
       let day = jstDate(now);
       while (jstParts(jstDateTimeMs(day, '12:00')).weekday !== 6) day = addDays(day, 1);
       let target = jstDateTimeMs(day, '23:40');
       if (target <= now) target = jstDateTimeMs(addDays(day, 7), '23:40');
-      await env.sleep(target - now);
-      now = await env.currentTimeMs();
+      await h.env.sleep(target - now);
+      now = await h.env.currentTimeMs();
       const point = supplyPoint('100');
-      const { handle } = await startSwitchingIn(client, switchingInput(now, point));
+      const { handle } = await startSwitchingIn(h.client, switchingInput(now, point));
       const result = await handle.result();
       expect(result.outcome).toBe('COMPLETED');
       const calls = h.sim.calls().filter((c) => c.supplyPointId === point);
@@ -265,13 +250,13 @@ describe('switching-in workflow (time-skipping server, OCCTO simulator)', () => 
     // workflow from history alone, which is what a restart means.
     const first = await h.startWorkers({ maxCachedWorkflows: 0 });
     await first.runUntil(async () => {
-      ({ workflowId } = await startSwitchingIn(client, switchingInput(await env.currentTimeMs(), point)));
+      ({ workflowId } = await startSwitchingIn(h.client, switchingInput(await h.env.currentTimeMs(), point)));
       await waitForStage(workflowId, 'AWAITING_PROCESSING');
     });
     // first is shut down now; the workflow waits on a timer with nobody polling.
     const second = await h.startWorkers();
     await second.runUntil(async () => {
-      const result = await client.workflow.getHandle(workflowId).result();
+      const result = await h.client.workflow.getHandle(workflowId).result();
       expect(result.outcome).toBe('COMPLETED');
     });
     expect(relaysOf(point)).toHaveLength(1);

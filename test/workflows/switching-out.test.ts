@@ -6,11 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnv } from '../support/temporal-env.js';
-import { COMPANY, createOcctoHarness, skipTime, supplyPoint, type OcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
-import type { WorkerSet } from '../../worker/workers.js';
+import { COMPANY, skipTime, supplyPoint, useOcctoHarness, type StartWorkersOptions } from '../support/occto-harness.js';
 import { recordReplayFixture } from '../support/replay-fixtures.js';
 import { SIMULATED_NEW_RETAILER } from '../../simulators/occto/server.js';
 import { DecisionRejectedError } from '../../client/switching-in.js';
@@ -28,9 +24,6 @@ import type { SwitchingOutResult, SwitchingOutStage, SwitchingOutStatus } from '
 import type { InboxSweepResult } from '../../workflows/occto/incoming-relays.defs.js';
 import type { Category } from '../../domain/categories.js';
 
-let env: TestWorkflowEnvironment;
-let h: OcctoHarness;
-let client: Client;
 const dir = mkdtempSync(join(tmpdir(), 'switching-out-'));
 const recordsFile = join(dir, 'records.json');
 
@@ -53,7 +46,8 @@ const CATEGORY_OF: Partial<Record<string, Category>> = { [P.ruleOkHv]: 'HV', [P.
 
 const FAST: SwitchingOutOptionsInput = { pollInterval: '30 minutes' };
 
-beforeAll(async () => {
+// Registered before the harness: runs before its set-up, and after its tear-down.
+beforeAll(() => {
   writeFileSync(
     recordsFile,
     JSON.stringify({
@@ -67,23 +61,8 @@ beforeAll(async () => {
       })).concat([{ company: COMPANY, category: 'LV', supplyPointId: ENDED, status: 'ENDED', customer: { name: '電気　太郎', kana: 'ﾃﾞﾝｷ ﾀﾛｳ', address: '東京都千代田区丸の内３－６－１６' } }]),
     }),
   );
-  env = await createTimeSkippingEnv();
-  h = await createOcctoHarness(env, {
-    timing: { judgementDelayMs: 3_600_000, processingDelayMs: 3 * 3_600_000, hangMs: 8_000 },
-    rateLimit: { capPerSecond: 20 },
-  });
-  client = h.client;
-  workers = await h.startWorkers(WORKERS);
-  running = workers.run();
 });
-
-afterAll(async () => {
-  await workers?.stop();
-  await running;
-  await h?.close();
-  await env?.teardown();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // One worker set for the file: the status pollers outlive each test, and the Java test server does
 // not hand a stopped worker's sticky tasks back to the shared queue (real servers do).
@@ -96,15 +75,20 @@ const WORKERS: StartWorkersOptions = {
   // The worker's rule: a point whose contract with us ended is NG (reason 1) without a person.
   autoJudge: { okWhenMatch: false, ngWhenNotFound: false, ngReasonsWhenNotFound: [1], ngWhenNotActive: true, ngReasonsWhenNotActive: [1] },
 };
-let workers: WorkerSet;
-let running: Promise<void>;
+const h = useOcctoHarness(
+  {
+    timing: { judgementDelayMs: 3_600_000, processingDelayMs: 3 * 3_600_000, hangMs: 8_000 },
+    rateLimit: { capPerSecond: 20 },
+  },
+  WORKERS,
+);
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A 廃止取次 from the simulated new retailer, then one forced sweep that starts its workflow. */
 async function relayArrives(point: string, options: SwitchingOutOptionsInput = FAST, category: Category = CATEGORY_OF[point] ?? 'LV') {
   const relay = h.sim.injectIncomingRelay({ toCompany: COMPANY, category, supplyPointId: point, newRetailerCode: SIMULATED_NEW_RETAILER, customer: CUSTOMER });
-  const sweepHandle = await client.workflow.start('occtoInboxSweepWorkflow', {
+  const sweepHandle = await h.client.workflow.start('occtoInboxSweepWorkflow', {
     taskQueue: WORKFLOWS_TASK_QUEUE,
     workflowId: `test-sweep-${relay.haishiToritsugiNo}`,
     args: [{ company: COMPANY, categories: [category], force: true, switchingOut: options }],
@@ -114,7 +98,7 @@ async function relayArrives(point: string, options: SwitchingOutOptionsInput = F
   const sweep = (await h.plainClient.workflow.getHandle(sweepHandle.workflowId).result()) as InboxSweepResult;
   const workflowId = switchingOutWorkflowId(COMPANY, relay.haishiToritsugiNo);
   expect(sweep.startedWorkflowIds).toContain(workflowId);
-  return { relayNo: relay.haishiToritsugiNo, workflowId, handle: client.workflow.getHandle(workflowId) };
+  return { relayNo: relay.haishiToritsugiNo, workflowId, handle: h.client.workflow.getHandle(workflowId) };
 }
 
 /**
@@ -125,10 +109,10 @@ async function relayArrives(point: string, options: SwitchingOutOptionsInput = F
 async function waitFor(workflowId: string, pred: (s: SwitchingOutStatus) => boolean, step = '10 minutes', maxSteps = 300): Promise<SwitchingOutStatus> {
   let last: SwitchingOutStatus | undefined;
   for (let i = 0; i < maxSteps; i++) {
-    last = await getSwitchingOutStatus(client, workflowId).catch(() => undefined);
+    last = await getSwitchingOutStatus(h.client, workflowId).catch(() => undefined);
     if (last && pred(last)) return last;
     if (i < 4 || !last) await delay(250);
-    else await skipTime(env, step);
+    else await skipTime(h.env, step);
   }
   throw new Error(`workflow ${workflowId} never got there; last status ${JSON.stringify(last)}`);
 }
@@ -164,30 +148,30 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       }
       expect(desc.typedSearchAttributes.get({ name: 'DenkiRelayNo', type: 'KEYWORD' } as never)).toBe(relayNo);
       expect(desc.typedSearchAttributes.get({ name: 'DenkiKind', type: 'KEYWORD' } as never)).toBe('switching-out');
-      await expect(getRelayDetails(client, workflowId, { role: 'sales', userId: 'u1' })).rejects.toThrow(RoleNotPermittedError);
+      await expect(getRelayDetails(h.client, workflowId, { role: 'sales', userId: 'u1' })).rejects.toThrow(RoleNotPermittedError);
       const audit: unknown[] = [];
-      const details = await getRelayDetails(client, workflowId, { role: 'switching-operator', userId: 'op1', audit: (e) => audit.push(e) });
+      const details = await getRelayDetails(h.client, workflowId, { role: 'switching-operator', userId: 'op1', audit: (e) => audit.push(e) });
       expect(details.customer).toEqual(CUSTOMER);
       expect(audit).toEqual([expect.objectContaining({ userId: 'op1', role: 'switching-operator', workflowId, access: 'relayDetails' })]);
 
       // Invalid judgements are refused by the validator, naming the field and the rule.
-      await expect(judgeSwitchingOut(client, workflowId, { judgement: 'NG', ngReasons: [], decidedBy: 'approver1' })).rejects.toThrow(/ngReasons must name at least one 判断NG理由/);
-      await expect(judgeSwitchingOut(client, workflowId, { judgement: 'NG', ngReasons: [3, 3], decidedBy: 'approver1' })).rejects.toThrow(/must not repeat/);
-      await expect(judgeSwitchingOut(client, workflowId, { judgement: 'NG', ngReasons: [10], decidedBy: 'approver1' })).rejects.toThrow(/integers 1–9/);
-      await expect(judgeSwitchingOut(client, workflowId, { judgement: 'MAYBE', decidedBy: 'approver1' } as never)).rejects.toThrow(/judgement must be 'OK' or 'NG'/);
-      await expect(reportMistakenOk(client, workflowId, { reportedBy: 'op1' })).rejects.toThrow(/only after an OK judgement was registered/);
+      await expect(judgeSwitchingOut(h.client, workflowId, { judgement: 'NG', ngReasons: [], decidedBy: 'approver1' })).rejects.toThrow(/ngReasons must name at least one 判断NG理由/);
+      await expect(judgeSwitchingOut(h.client, workflowId, { judgement: 'NG', ngReasons: [3, 3], decidedBy: 'approver1' })).rejects.toThrow(/must not repeat/);
+      await expect(judgeSwitchingOut(h.client, workflowId, { judgement: 'NG', ngReasons: [10], decidedBy: 'approver1' })).rejects.toThrow(/integers 1–9/);
+      await expect(judgeSwitchingOut(h.client, workflowId, { judgement: 'MAYBE', decidedBy: 'approver1' } as never)).rejects.toThrow(/judgement must be 'OK' or 'NG'/);
+      await expect(reportMistakenOk(h.client, workflowId, { reportedBy: 'op1' })).rejects.toThrow(/only after an OK judgement was registered/);
 
-      expect(await (judgeSwitchingOut(client, workflowId, { judgement: 'OK', decidedBy: 'approver1' }))).toEqual({ accepted: true, judgement: 'OK', ngReasons: [] });
+      expect(await (judgeSwitchingOut(h.client, workflowId, { judgement: 'OK', decidedBy: 'approver1' }))).toEqual({ accepted: true, judgement: 'OK', ngReasons: [] });
       const processing = await waitForStage(workflowId, 'AWAITING_PROCESSING');
       // The judgement is final: a second one is refused with the reason and what to do instead.
-      await expect(judgeSwitchingOut(client, workflowId, { judgement: 'NG', ngReasons: [2], decidedBy: 'approver2' })).rejects.toThrow(
+      await expect(judgeSwitchingOut(h.client, workflowId, { judgement: 'NG', ngReasons: [2], decidedBy: 'approver2' })).rejects.toThrow(
         /already OK .*cannot be changed by the current retailer \(spec §4\.3\).*reportMistakenOk/,
       );
       expect(processing.judgement).toMatchObject({ judgement: 'OK', by: 'person', decidedBy: 'approver1' });
 
       const result = await outcome(workflowId);
       expect(result).toMatchObject({ outcome: 'COMPLETED', relayNo, mistakenOkReported: false });
-      const status = await getSwitchingOutStatus(client, workflowId);
+      const status = await getSwitchingOutStatus(h.client, workflowId);
       expect(status.stage).toBe('COMPLETED');
       expect(status.processingStage).toBe('06');
       expect(incoming(relayNo).jokyoCode).toBe('02');
@@ -207,7 +191,7 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       const point = P.personNg;
       const { relayNo, workflowId } = await relayArrives(point);
       await waitForStage(workflowId, 'AWAITING_JUDGEMENT');
-      expect(await (judgeSwitchingOut(client, workflowId, { judgement: 'NG', ngReasons: [3, 2], decidedBy: 'approver1', comment: 'address differs' }))).toEqual({
+      expect(await (judgeSwitchingOut(h.client, workflowId, { judgement: 'NG', ngReasons: [3, 2], decidedBy: 'approver1', comment: 'address differs' }))).toEqual({
         accepted: true,
         judgement: 'NG',
         ngReasons: [2, 3],
@@ -229,24 +213,24 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       for (const s of started) results.push(await outcome(s.workflowId));
       expect(results.map((r) => r.outcome)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
       for (const s of started) {
-        const status = await getSwitchingOutStatus(client, s.workflowId);
+        const status = await getSwitchingOutStatus(h.client, s.workflowId);
         expect(status.judgement).toMatchObject({ judgement: 'OK', by: 'rule', decidedBy: 'rule:okWhenMatch' });
         expect(incoming(s.relayNo).jokyoCode).toBe('02');
       }
-      expect((await getSwitchingOutStatus(client, started[2]!.workflowId)).pointIdLabel).toBe('受電地点特定番号');
-      expect((await getSwitchingOutStatus(client, started[1]!.workflowId)).category).toBe('HV');
+      expect((await getSwitchingOutStatus(h.client, started[2]!.workflowId)).pointIdLabel).toBe('受電地点特定番号');
+      expect((await getSwitchingOutStatus(h.client, started[1]!.workflowId)).category).toBe('HV');
 
       // Not in our records: the input's own rule says NG with reason 1, without a person.
       const unknown = await relayArrives(UNKNOWN, { ...FAST, autoJudge: { ngWhenNotFound: true, ngReasonsWhenNotFound: [1] } });
       expect(await outcome(unknown.workflowId)).toEqual({ outcome: 'COMPLETED_NG', relayNo: unknown.relayNo, ngReasons: [1] });
-      const status = await getSwitchingOutStatus(client, unknown.workflowId);
+      const status = await getSwitchingOutStatus(h.client, unknown.workflowId);
       expect(status.recordCheck?.verdict).toBe('NOT_FOUND');
       expect(status.judgement).toMatchObject({ by: 'rule', decidedBy: 'rule:ngWhenNotFound' });
 
       // Our contract there ended: the worker's configured rule (SWITCHING_OUT_AUTO_JUDGE) says NG.
       const ended = await relayArrives(ENDED);
       expect(await outcome(ended.workflowId)).toEqual({ outcome: 'COMPLETED_NG', relayNo: ended.relayNo, ngReasons: [1] });
-      expect((await getSwitchingOutStatus(client, ended.workflowId)).judgement).toMatchObject({ by: 'rule', decidedBy: 'rule:ngWhenNotActive' });
+      expect((await getSwitchingOutStatus(h.client, ended.workflowId)).judgement).toMatchObject({ by: 'rule', decidedBy: 'rule:ngWhenNotActive' });
     }
   });
 
@@ -263,7 +247,7 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       const notices = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyPerson');
       expect(notices.length).toBeGreaterThanOrEqual(1 + 3 + 2); // asked, 3 reminders, ≥ 2 escalations
       // A person finally judges: the flow goes on.
-      await (judgeSwitchingOut(client, workflowId, { judgement: 'NG', ngReasons: [5], decidedBy: 'approver3' }));
+      await (judgeSwitchingOut(h.client, workflowId, { judgement: 'NG', ngReasons: [5], decidedBy: 'approver3' }));
       expect((await outcome(workflowId)).outcome).toBe('COMPLETED_NG');
     }
   });
@@ -273,24 +257,24 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       const point = P.mistaken;
       const { relayNo, workflowId } = await relayArrives(point);
       await waitForStage(workflowId, 'AWAITING_JUDGEMENT');
-      await (judgeSwitchingOut(client, workflowId, { judgement: 'OK', decidedBy: 'approver1' }));
+      await (judgeSwitchingOut(h.client, workflowId, { judgement: 'OK', decidedBy: 'approver1' }));
       await waitForStage(workflowId, 'AWAITING_PROCESSING');
-      const accepted = await (reportMistakenOk(client, workflowId, { reportedBy: 'approver1', note: 'wrong customer' }));
+      const accepted = await (reportMistakenOk(h.client, workflowId, { reportedBy: 'approver1', note: 'wrong customer' }));
       expect(accepted.instructions).toContain(SIMULATED_NEW_RETAILER);
       expect(accepted.instructions).toMatch(/取消/);
       expect(accepted.instructions).toContain(relayNo);
-      await expect(reportMistakenOk(client, workflowId, { reportedBy: 'approver2' })).rejects.toThrow(/already reported by approver1/);
-      await expect(judgeSwitchingOut(client, workflowId, { judgement: 'NG', ngReasons: [1], decidedBy: 'approver1' })).rejects.toThrow(DecisionRejectedError);
+      await expect(reportMistakenOk(h.client, workflowId, { reportedBy: 'approver2' })).rejects.toThrow(/already reported by approver1/);
+      await expect(judgeSwitchingOut(h.client, workflowId, { judgement: 'NG', ngReasons: [1], decidedBy: 'approver1' })).rejects.toThrow(DecisionRejectedError);
 
       // The new retailer cancels its relay (as told): our stop application is rejected (09).
       h.sim.cancelIncomingRelay(relayNo);
       const result = await outcome(workflowId);
       expect(result).toMatchObject({ outcome: 'CANCELLED_BY_NEW_RETAILER', relayNo });
-      const status = await getSwitchingOutStatus(client, workflowId);
+      const status = await getSwitchingOutStatus(h.client, workflowId);
       expect(status.mistakenOk).toMatchObject({ reportedBy: 'approver1' });
       expect(status.processingStage).toBe('09');
       expect(incoming(relayNo).jokyoCode).toBe('06');
-      await recordReplayFixture('switching-out-mistaken-ok', client.workflow.getHandle(workflowId));
+      await recordReplayFixture('switching-out-mistaken-ok', h.client.workflow.getHandle(workflowId));
     }
   });
 
@@ -301,12 +285,12 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       await waitForStage(workflowId, 'AWAITING_JUDGEMENT');
       // Cancelled by the new retailer before we judge: registering the judgement fails (ERR_20070).
       h.sim.cancelIncomingRelay(relayNo);
-      await (judgeSwitchingOut(client, workflowId, { judgement: 'OK', decidedBy: 'approver1' }));
+      await (judgeSwitchingOut(h.client, workflowId, { judgement: 'OK', decidedBy: 'approver1' }));
       const waiting = await waitForStage(workflowId, 'AWAITING_DECISION');
       expect(waiting.decision).toMatchObject({ reason: 'BUSINESS_ERROR', code: 'ERR_20070', allowedActions: ['retry', 'abandon'] });
       expect(waiting.awaitingHuman).toBe(true);
-      await expect(decideSwitchingOut(client, workflowId, { action: 'abandon', decidedBy: 'op1' } as never)).rejects.toThrow(/reason is required to abandon/);
-      await (decideSwitchingOut(client, workflowId, { action: 'abandon', decidedBy: 'op1', reason: 'relay cancelled by the new retailer' }));
+      await expect(decideSwitchingOut(h.client, workflowId, { action: 'abandon', decidedBy: 'op1' } as never)).rejects.toThrow(/reason is required to abandon/);
+      await (decideSwitchingOut(h.client, workflowId, { action: 'abandon', decidedBy: 'op1', reason: 'relay cancelled by the new retailer' }));
       expect(await outcome(workflowId)).toEqual({ outcome: 'ABANDONED', relayNo, reason: 'relay cancelled by the new retailer', decidedBy: 'op1' });
     }
   });
