@@ -5,15 +5,16 @@
 #   simulators  the OCCTO and たくそう君 simulators, and the dev-secrets one-shot; they need
 #               devDependencies (@peculiar/x509 for the dev PKI, tsx) — never for production use
 # Debian (glibc), not Alpine: the Temporal SDK's native core ships for glibc.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# The Node.js the local commands run on too (package.json pins it as the `node` devDependency).
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 # ---- all dependencies (the build needs TypeScript, tsx and webpack's loaders) -----------------
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# `npm install`, not `npm ci`: the lock does not list every platform's optional packages, and
-# npm ci refuses such a lock (same as scripts/test.sh).
-RUN npm install --no-audit --no-fund
+# Exactly the lock. The `node` devDependency also brings its own copy of the same Node here; the
+# build stages run the image's.
+RUN npm ci --no-audit --no-fund
 
 # ---- build: tsc -> dist/, workflows prebundled -> dist/workflow-bundle.js ---------------------
 FROM deps AS build
@@ -31,7 +32,7 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund
 
 # ---- runtime: compiled code + production dependencies, non-root -------------------------------
 FROM ${NODE_IMAGE} AS runtime

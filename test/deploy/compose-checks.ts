@@ -238,6 +238,10 @@ export function checkImagePins(ctx: Ctx): string[] {
     if (engines && m[1] !== engines[1]) problems.push(`Dockerfile stage ${st.name}: Node ${m[1]} but package.json engines asks for Node ${engines[1]}`);
     if (engines && !atLeast(`${m[1]}.${m[2]}.${m[3]}`, `${engines[1]}.${engines[2]}.${engines[3]}`)) problems.push(`Dockerfile stage ${st.name}: Node ${m[1]}.${m[2]}.${m[3]} is older than engines ${ctx.packageJson.engines?.node}`);
     if (/alpine/.test(m[4] ?? '')) problems.push(`Dockerfile stage ${st.name}: Alpine (musl) — the Temporal SDK's native core needs glibc`);
+    // Production runs the Node that the local commands, the suite and the benchmarks ran on.
+    const local = ctx.packageJson.devDependencies?.node;
+    const image = `${m[1]}.${m[2]}.${m[3]}`;
+    if (local && image !== local) problems.push(`Dockerfile stage ${st.name}: Node ${image}, but the local commands run Node ${local} (package.json devDependencies.node)`);
   }
   const tags: Record<string, string> = {};
   for (const [n, s] of Object.entries(ctx.compose.services ?? {})) {

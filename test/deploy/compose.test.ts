@@ -102,7 +102,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(checkImageDependencies(onRuntime)).toContain(
       "occto-sim: simulators/occto/main.ts loads the devDependency '@peculiar/x509', but target 'worker' installs production dependencies only",
     );
-    const noOmit = dockerfileText.replace('npm install --omit=dev --no-audit --no-fund', 'npm install --no-audit --no-fund');
+    const noOmit = dockerfileText.replace('npm ci --omit=dev --no-audit --no-fund', 'npm ci --no-audit --no-fund');
     expect(checkImageDependencies(mutated((c) => (c.services['occto-sim']!.build = { context: '.', target: 'worker' }), noOmit))).toEqual([]);
   });
 
@@ -117,6 +117,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
     );
     expect(checkImagePins(mutated(() => undefined, dockerfileText.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:20.11.0-bookworm-slim')))).toContainEqual(
       expect.stringMatching(/Node 20\.11\.0 is older than engines/),
+    );
+    expect(checkImagePins(mutated(() => undefined, dockerfileText.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:24.11.1-bookworm-slim')))).toContainEqual(
+      expect.stringMatching(/Node 24\.11\.1, but the local commands run Node 24\.\d+\.\d+ \(package\.json devDependencies\.node\)/),
     );
     expect(checkImagePins(mutated((c) => (c.services['temporal-ui']!.image = 'temporalio/ui:latest')))).toContain("temporal-ui: image 'temporalio/ui:latest' is not pinned to a version");
     expect(checkImagePins(mutated((c) => (c.services.temporal!.image = 'temporalio/server:1.31.0')))).toContainEqual(expect.stringMatching(/differ: the schema tool must match the server/));

@@ -4,9 +4,10 @@
 // playwright-core; no browser download) logs in at the gateway's codec endpoint with the operator
 // key, finds a demo switching in the Web UI by a search-attribute filter and sees its customer
 // decoded (screenshot in test-artifacts/); the same page without the login shows no customer.
-// Last, Ctrl-C and a second start on the same dir: the same workflows, none failed.
+// Then the worker is killed with SIGKILL: the stack restarts it and the demo goes on. Last, Ctrl-C
+// and a second start on the same dir: the same workflows, none failed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { ROOT } from '../support/processes.js';
 import { DEMO_SWITCHINGS } from '../../scripts/demo.js';
 import { readLocalApiKeys } from '../../scripts/local-api-keys.js';
 
-const WORKFLOW_TASK_FAILED = proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
+const { EVENT_TYPE_WORKFLOW_TASK_FAILED: WORKFLOW_TASK_FAILED, EVENT_TYPE_WORKFLOW_TASK_COMPLETED: WORKFLOW_TASK_COMPLETED } = proto.temporal.api.enums.v1.EventType;
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(ROOT, 'test-artifacts', 'web-ui-decoded.png');
 const AWAITING = `DenkiKind = 'switching-in' AND DenkiAwaitingHuman = true`;
@@ -33,6 +34,8 @@ interface StackInfo {
   apiKeysFile: string;
   occtoSimAdmin: string;
   demo: { ids: string[]; startedNow: boolean };
+  /** Supervised process-group leaders by name (temporal, occto-sim, takusou-sim, worker, gateway). */
+  processes: Record<string, number>;
 }
 
 interface Stack {
@@ -113,6 +116,8 @@ interface Seen {
   events: number;
   /** Workflow tasks that failed (a replay that no longer fits the code shows here, not as a failed workflow). */
   taskFailures: number;
+  /** When a worker last completed a workflow task of it (ms): only a live worker makes these. */
+  lastTaskCompletedMs: number;
 }
 
 async function inspect(address: string, ids: string[]): Promise<Record<string, Seen>> {
@@ -122,15 +127,42 @@ async function inspect(address: string, ids: string[]): Promise<Record<string, S
       const h = c.workflow.getHandle(id);
       const d = await h.describe().catch(() => undefined);
       if (!d) {
-        out[id] = { status: 'MISSING', events: 0, taskFailures: 0 };
+        out[id] = { status: 'MISSING', events: 0, taskFailures: 0, lastTaskCompletedMs: 0 };
         continue;
       }
       const history = await h.fetchHistory();
-      const taskFailures = (history.events ?? []).filter((e) => e.eventType === WORKFLOW_TASK_FAILED).length;
-      out[id] = { status: d.status.name, events: history.events?.length ?? 0, taskFailures };
+      const events = history.events ?? [];
+      const taskFailures = events.filter((e) => e.eventType === WORKFLOW_TASK_FAILED).length;
+      const completed = events.filter((e) => e.eventType === WORKFLOW_TASK_COMPLETED).map((e) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6));
+      out[id] = { status: d.status.name, events: events.length, taskFailures, lastTaskCompletedMs: Math.max(0, ...completed) };
     }
     return out;
   });
+}
+
+/** Whether the process runs (a zombie awaiting its reaper does not). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of the running processes in a process group. */
+function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[2]) === pgid && fields[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -176,7 +208,7 @@ async function openFromFilteredList(page: Page, info: StackInfo, workflowId: str
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install the Debian package 'chromium' (apt-get install chromium); .ci/run does this`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install the Debian package 'chromium' (apt-get install chromium); npm test (scripts/test.sh) does this`);
   const names = ['TEMPORAL', 'TEMPORAL_HTTP', 'TEMPORAL_METRICS', 'UI', 'GATEWAY', 'OCCTO', 'OCCTO_ADMIN', 'TAKUSOU', 'TAKUSOU_ADMIN', 'METRICS'];
   portEnv = Object.fromEntries(await Promise.all(names.map(async (n) => [`DENKI_${n}_PORT`, String(await freePort())] as const)));
   stack = await startStack();
@@ -257,6 +289,50 @@ describe('local stack (npm start) and the Web UI as a person sees it', () => {
     expect(html).toContain(awaitingId);
     for (const d of DEMO_SWITCHINGS) expect(html).not.toContain(d.name);
     await stranger.close();
+  });
+
+  it('a worker killed with SIGKILL is restarted by the stack, the rest keeps running, and the demo lifecycles go on', async () => {
+    const { info } = stack!;
+    const { worker, ...others } = info.processes;
+    expect(Object.keys(others).sort()).toEqual(['gateway', 'occto-sim', 'takusou-sim', 'temporal']);
+    expect(groupMembers(worker!).length, 'the worker runs as tsx and its node child').toBeGreaterThanOrEqual(2);
+    const seenBefore = await inspect(info.temporalAddress, info.demo.ids);
+    const running = info.demo.ids.filter((id) => seenBefore[id]!.status === 'RUNNING');
+    expect(running.length).toBeGreaterThan(0);
+
+    // As the OOM killer or a crash would: the whole worker, at once, with no chance to clean up.
+    process.kill(-worker!, 'SIGKILL');
+    await until('the killed worker to be gone', async () => (groupMembers(worker!).length === 0 ? true : undefined), 10_000);
+    const downAt = Date.now();
+    const newPid = await until('the supervisor to restart the worker', async () => {
+      const m = /\[supervisor\] worker restarted \(pid (\d+)\)/.exec(stack!.output());
+      return m ? Number(m[1]) : undefined;
+    }, 30_000);
+    expect(stack!.output()).toMatch(/\[supervisor\] worker exited \(SIGKILL\) after \d+ s; restarting in 1 s \(restart 1\)/);
+    expect(newPid).not.toBe(worker);
+    expect(alive(newPid)).toBe(true);
+    // Nothing else was stopped or restarted: the same processes, the gateway answering.
+    for (const [name, pid] of Object.entries(others)) expect(alive(pid), `${name} (pid ${pid}) still running`).toBe(true);
+    expect(stack!.output()).not.toMatch(/\[supervisor\] (temporal|occto-sim|takusou-sim|gateway) exited/);
+    expect(stack!.output()).not.toContain('stopping the stack');
+    expect((await fetch(`${info.gateway}/docs`, { redirect: 'follow' })).status).toBe(200);
+
+    // The new worker takes the running lifecycles over: workflow tasks completed after the kill,
+    // every replay fits the code, nothing lost or failed.
+    const seenAfter = await until(
+      'a running demo workflow to progress on the restarted worker',
+      async () => {
+        const now = await inspect(info.temporalAddress, info.demo.ids);
+        return running.some((id) => now[id]!.lastTaskCompletedMs > downAt) ? now : undefined;
+      },
+      120_000,
+    );
+    for (const id of info.demo.ids) {
+      const ok = seenBefore[id]!.status === 'COMPLETED' ? ['COMPLETED'] : ['RUNNING', 'COMPLETED'];
+      expect(ok, `${id}: ${seenBefore[id]!.status} → ${seenAfter[id]!.status}`).toContain(seenAfter[id]!.status);
+      expect(seenAfter[id]!.events, id).toBeGreaterThanOrEqual(seenBefore[id]!.events);
+      expect(seenAfter[id]!.taskFailures, `${id}: failed workflow tasks after the kill`).toBe(0);
+    }
   });
 
   it('Ctrl-C stops it; started again on the same dir it has the same workflows, none failed, the waiting one still waiting', async () => {
