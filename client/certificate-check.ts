@@ -1,4 +1,4 @@
-// The OCCTO client-certificate expiry check (design §6: watched and warned about well before it
+// The OCCTO client-certificate expiry check (docs/architecture.md §6: watched and warned about well before it
 // ends; the real OCCTO refuses an expired certificate). A Temporal Schedule `certificate-expiry`
 // starts certificateExpiryCheckWorkflow daily at 09:00 JST; each worker with OCCTO certificates
 // ensures it at start (idempotent: created once, then updated in place) and also checks its own

@@ -74,7 +74,7 @@ export function registerOcctoCommands(program: Command, kit: CliKit): void {
         await getRelayDetails(await getClient(), workflowId, {
           role: o.role,
           userId: o.by,
-          // Who read which relay, never what: the audit trail the terms ask for (spec §8.6).
+          // Who read which relay, never what: the audit trail the terms ask for (docs/external-systems/occto-switching.md §8.6).
           audit: (e) => console.error(JSON.stringify({ audit: e })),
         }),
       ),

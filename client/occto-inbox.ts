@@ -1,4 +1,4 @@
-// The current retailer's inbox of incoming 廃止取次 (spec §5.2: at least hourly in weekday
+// The current retailer's inbox of incoming 廃止取次 (docs/external-systems/occto-switching.md §5.2: at least hourly in weekday
 // business hours). Preferred: a Temporal Schedule per company and category that starts one sweep
 // workflow at each cadence instant (calendar in Asia/Tokyo, Monday–Friday; the sweep itself skips
 // national holidays and Dec 29 – Jan 3, which a calendar cannot express). Where Schedules are not
@@ -109,7 +109,7 @@ export async function ensureInboxSchedule(client: Client, setup: InboxSetup): Pr
       spec,
       action,
       policies,
-      state: { note: `current retailer's inbox (spec §5.2): every ${inbox.cadenceMinutes} min ${inbox.businessHours.start}–${inbox.businessHours.end} JST on business days` },
+      state: { note: `current retailer's inbox (docs/external-systems/occto-switching.md §5.2): every ${inbox.cadenceMinutes} min ${inbox.businessHours.start}–${inbox.businessHours.end} JST on business days` },
     });
     out.push({ scheduleId, category, created });
   }

@@ -34,7 +34,7 @@ import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_KIND, SA_OPERATION, SA_STAGE
 import { InvalidInputError } from './switching-in.js';
 import { executeDecision } from './update-errors.js';
 
-/** The switching support system has no such function for the category or area (spec §2.5, §5.3). */
+/** The switching support system has no such function for the category or area (docs/external-systems/occto-switching.md §2.5, §5.3). */
 export class OperationNotOfferedError extends Error {
   override name = 'OperationNotOfferedError';
   constructor(readonly violation: DomainRuleViolation) {

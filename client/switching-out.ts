@@ -1,6 +1,6 @@
 // Typed client functions for the current retailer's switching (スイッチング・現小売): judge, report a
 // mistaken OK, decide after a business error, status, list — and the relay's customer data for
-// switching roles only (win-back ban, spec Appendix A). The HTTP gateway maps API-key roles onto
+// switching roles only (win-back ban, docs/external-systems/occto-switching.md Appendix A). The HTTP gateway maps API-key roles onto
 // `role`; this library refuses any other role before asking the workflow.
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';

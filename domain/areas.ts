@@ -1,5 +1,5 @@
 // The 10 general transmission & distribution (一般送配電事業者) areas. The two-digit code is the
-// first two digits of a supply point ID (spec Appendix A) and the key of per-area rules.
+// first two digits of a supply point ID (docs/external-systems/occto-switching.md Appendix A) and the key of per-area rules.
 import { z } from 'zod';
 import type { DomainRuleViolation } from './errors.js';
 
@@ -32,7 +32,7 @@ export function areaLabel(area: AreaCode): string {
   return `${area} ${AREAS[area].ja} (${AREAS[area].en})`;
 }
 
-// アンペア変更 exists only where T&D uses ampere breakers (spec §5.3).
+// アンペア変更 exists only where T&D uses ampere breakers (docs/external-systems/occto-switching.md §5.3).
 export const AMPERE_CHANGE_UNAVAILABLE_AREAS: readonly AreaCode[] = ['06', '07', '08', '10'];
 
 export function isAmpereChangeAvailable(area: AreaCode): boolean {
@@ -45,6 +45,6 @@ export function checkAmpereChangeArea(area: AreaCode): DomainRuleViolation | und
   return {
     field: 'area',
     rule: 'ampere-change-area',
-    message: `アンペア変更 is not available in area ${areaLabel(area)}: areas 06 関西, 07 中国, 08 四国 and 10 沖縄 have no ampere-breaker contracts (spec §5.3)`,
+    message: `アンペア変更 is not available in area ${areaLabel(area)}: areas 06 関西, 07 中国, 08 四国 and 10 沖縄 have no ampere-breaker contracts (docs/external-systems/occto-switching.md §5.3)`,
   };
 }

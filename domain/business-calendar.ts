@@ -1,6 +1,6 @@
 // JST business calendar: weekdays, minus Japanese national holidays (振替休日 and 国民の休日
 // included, from @holiday-jp/holiday_jp), minus the year-end closure Dec 29 – Jan 3 (OCCTO
-// helpdesk hours, spec §7.1). Drives the current retailer's hourly polling duty (spec §5.2).
+// helpdesk hours, docs/external-systems/occto-switching.md §7.1). Drives the current retailer's hourly polling duty (docs/external-systems/occto-switching.md §5.2).
 import holidayJp from '@holiday-jp/holiday_jp';
 import { z } from 'zod';
 import { addDays, daysBetween, hhmmProblem, hhmmToMinutes, isoDateProblem, jstDate, jstDateTimeMs, jstMinuteOfDay, weekdayOf } from './jst.js';
@@ -114,8 +114,8 @@ export interface BusinessHours {
 }
 
 /**
- * ASSUMPTION: the sources never define "business hours" for the polling duty (spec §13 Q18);
- * 09:00–17:00 is the OCCTO helpdesk's hours (spec §7.1).
+ * ASSUMPTION: the sources never define "business hours" for the polling duty (docs/external-systems/occto-switching.md §13 Q18);
+ * 09:00–17:00 is the OCCTO helpdesk's hours (docs/external-systems/occto-switching.md §7.1).
  */
 export const DEFAULT_BUSINESS_HOURS: Readonly<BusinessHours> = { start: '09:00', end: '17:00' };
 

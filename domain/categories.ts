@@ -1,4 +1,4 @@
-// The three OCCTO switching categories (spec §2.2); each has its own interface IDs and rules.
+// The three OCCTO switching categories (docs/external-systems/occto-switching.md §2.2); each has its own interface IDs and rules.
 import { z } from 'zod';
 
 export const CATEGORIES = ['LV', 'HV', 'FIT'] as const;

@@ -1,5 +1,5 @@
 // 事業者コード (business operator code): 5 digits = 4-digit company part issued by OCCTO + 1
-// area digit that routes the request to that area's T&D system (spec §6.2). A wrong area digit
+// area digit that routes the request to that area's T&D system (docs/external-systems/occto-switching.md §6.2). A wrong area digit
 // surfaces as ERR_20250, so we check the shape early.
 import { z } from 'zod';
 import type { AreaCode } from './areas.js';
@@ -9,7 +9,7 @@ export const COMPANY_CODE_LENGTH = 5;
 export type CompanyCode = string;
 
 /**
- * PROVISIONAL: the area digit → area mapping is not public (spec §13 Q13). Assumed here: digits
+ * PROVISIONAL: the area digit → area mapping is not public (docs/external-systems/occto-switching.md §13 Q13). Assumed here: digits
  * 1–9 are areas 01–09 and 0 is area 10 (沖縄). Replace this table — and only this table — when the
  * コード定義書 is obtained.
  */

@@ -1,4 +1,4 @@
-// Low-voltage construction applications to Kansai T&D through たくそう君 (spec/kansai-takusou.md):
+// Low-voltage construction applications to Kansai T&D through たくそう君 (docs/external-systems/kansai-takusou.md):
 // one schema for the workflow, the client library and the activities, refusing before any call
 // what the API cannot do (注意事項), with field-level messages.
 import { z } from 'zod';
@@ -102,7 +102,7 @@ export const constructionOptionsSchema = z
   .strict();
 
 /**
- * One construction application. Refusals the API demands (spec 注意事項) are checked here:
+ * One construction application. Refusals the API demands (注意事項, docs/external-systems/kansai-takusou.md §8) are checked here:
  * one supply type per 常時/臨時 application (電灯/電力/電灯(深夜) cannot be bundled), one lamp per
  * 街路灯 application, water heaters with maker/class/capacity, at least one drawing.
  */

@@ -1,5 +1,5 @@
 // The current retailer's inbox of incoming 廃止取次: when to look. The duty is "at least once an
-// hour during weekday business hours" (spec §5.2, 送配電等業務指針 第260条第3項); we look every
+// hour during weekday business hours" (docs/external-systems/occto-switching.md §5.2, 送配電等業務指針 第260条第3項); we look every
 // `cadenceMinutes` from business-hours start, on JST business days only, so the duty holds with
 // margin even if one sweep is late or fails.
 import { z } from 'zod';
@@ -18,10 +18,10 @@ export const inboxConfigSchema = z
       .number({ error: 'cadenceMinutes must be a number of minutes' })
       .int('cadenceMinutes must be an integer')
       .refine((n) => (INBOX_CADENCES as readonly number[]).includes(n), {
-        message: `cadenceMinutes must divide an hour (one of ${INBOX_CADENCES.join(', ')}) so that the hourly duty (spec §5.2) holds in every hour`,
+        message: `cadenceMinutes must divide an hour (one of ${INBOX_CADENCES.join(', ')}) so that the hourly duty (docs/external-systems/occto-switching.md §5.2) holds in every hour`,
       })
       .default(DEFAULT_INBOX_CADENCE_MINUTES),
-    /** JST business hours; start inclusive, end exclusive. Default 09:00–17:00 (spec §13 Q18: our assumption). */
+    /** JST business hours; start inclusive, end exclusive. Default 09:00–17:00 (docs/external-systems/occto-switching.md §13 Q18: our assumption). */
     businessHours: businessHoursSchema.default({ ...DEFAULT_BUSINESS_HOURS }),
     /** Categories whose inbox is swept. */
     categories: z

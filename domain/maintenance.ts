@@ -112,12 +112,12 @@ export const maintenanceConfigSchema = z
 
 // ---- defaults ---------------------------------------------------------------------------------
 
-/** OCCTO planned maintenance: normally Sunday 00:00–06:00 JST (spec §7.2); some T&D areas differ (unknown, §13 Q7). */
+/** OCCTO planned maintenance: normally Sunday 00:00–06:00 JST (docs/external-systems/occto-switching.md §7.2); some T&D areas differ (unknown, §13 Q7). */
 export const OCCTO_DEFAULT_MAINTENANCE: MaintenanceConfig = {
   weekly: [{ dayOfWeek: 0, start: '00:00', end: '06:00', label: 'OCCTO planned maintenance (Sun 00:00–06:00 JST)' }],
 };
 
-/** Kansai T&D (たくそう君, 各種申込WEB): every Sunday 01:00–03:00, JST assumed (their specs). */
+/** Kansai T&D (たくそう君, 各種申込WEB): every Sunday 01:00–03:00, JST assumed (docs/external-systems/kansai-takusou.md §6, docs/external-systems/kansai-kakushu-web.md §7). */
 export const KANSAI_TD_DEFAULT_MAINTENANCE: MaintenanceConfig = {
   weekly: [{ dayOfWeek: 0, start: '01:00', end: '03:00', label: 'Kansai T&D regular stop (Sun 01:00–03:00 JST)' }],
 };

@@ -121,7 +121,7 @@ export function applicationWorkflowId(company: string, kind: ApplicationOperatio
 }
 
 /**
- * Refuses an operation the switching support system does not offer for the category (spec §2.5)
+ * Refuses an operation the switching support system does not offer for the category (docs/external-systems/occto-switching.md §2.5)
  * or the point's area (アンペア変更, §5.3) — before any call. Undefined when it is offered.
  */
 export function operationRefusal(op: OcctoOperation, category: Category, supplyPointId: string): DomainRuleViolation | undefined {

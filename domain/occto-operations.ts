@@ -1,4 +1,4 @@
-// Which OCCTO operations exist for which category (spec §2.5) and area (§5.3). One table used by the
+// Which OCCTO operations exist for which category (docs/external-systems/occto-switching.md §2.5) and area (§5.3). One table used by the
 // workflows (refuse before any call), the client activities (refuse before sending) and the
 // simulator (answer ERR_20040 like the real system does for a function that does not exist).
 import type { AreaCode } from './areas.js';
@@ -30,7 +30,7 @@ export const OPERATION_LABELS: Readonly<Record<OcctoOperation, string>> = {
   STATUS: '業務処理状況確認',
 };
 
-/** The availability matrix (spec §2.5). */
+/** The availability matrix (docs/external-systems/occto-switching.md §2.5). */
 export const AVAILABILITY: Readonly<Record<OcctoOperation, Readonly<Record<Category, boolean>>>> = {
   FACILITY_QUERY: { LV: true, HV: false, FIT: true },
   USAGE_QUERY: { LV: true, HV: true, FIT: false },
@@ -59,14 +59,14 @@ export function operationAvailability(op: OcctoOperation, category: Category, ar
     return {
       ok: false,
       rule: 'category',
-      message: `${operationLabel(op, category)} (${op}) is not offered for ${category} (${CATEGORY_LABELS[category]}) by the switching support system (spec §2.5)`,
+      message: `${operationLabel(op, category)} (${op}) is not offered for ${category} (${CATEGORY_LABELS[category]}) by the switching support system (docs/external-systems/occto-switching.md §2.5)`,
     };
   }
   if (op === 'AMPERE_CHANGE' && area !== undefined && !isAmpereChangeAvailable(area)) {
     return {
       ok: false,
       rule: 'area',
-      message: `アンペア変更 (AMPERE_CHANGE) is not offered in area ${areaLabel(area)}: only areas with an ampere-breaker tariff have it, not 関西/中国/四国/沖縄 (spec §5.3)`,
+      message: `アンペア変更 (AMPERE_CHANGE) is not offered in area ${areaLabel(area)}: only areas with an ampere-breaker tariff have it, not 関西/中国/四国/沖縄 (docs/external-systems/occto-switching.md §5.3)`,
     };
   }
   return { ok: true };
@@ -76,7 +76,7 @@ export function operationAvailability(op: OcctoOperation, category: Category, ar
 export const AMPERE_STEPS = [10, 15, 20, 30, 40, 50, 60] as const;
 
 /**
- * 判断NG理由1–9 (spec Appendix A: nine flags; their texts are in the non-public manual).
+ * 判断NG理由1–9 (docs/external-systems/occto-switching.md Appendix A: nine flags; their texts are in the non-public manual).
  * PROVISIONAL labels of our own, used only to explain a flag to a person; the wire carries numbers.
  */
 export const NG_REASON_LABELS_PROVISIONAL: Readonly<Record<number, string>> = {

@@ -1,7 +1,7 @@
-// 供給開始日 (supply start date) of a 廃止取次 (spec §5.1). Checked before registration so that an
+// 供給開始日 (supply start date) of a 廃止取次 (docs/external-systems/occto-switching.md §5.1). Checked before registration so that an
 // impossible date is refused with a reason instead of coming back from OCCTO as an error.
 //
-// ASSUMPTIONS (the sources are silent, spec §13 Q9):
+// ASSUMPTIONS (the sources are silent, docs/external-systems/occto-switching.md §13 Q9):
 // - every date is a JST calendar day; `today` is jstDate(nowMs) of the caller;
 // - no category accepts a start date before today (today itself is allowed);
 // - 低圧FIT電源 follows the low-voltage rule;

@@ -1,5 +1,5 @@
 // 供給地点特定番号 (supply point ID) and, for 低圧FIT電源, 受電地点特定番号 (receiving point ID):
-// 22 digits (spec §6.1); the first two digits are the T&D area (Appendix A). No public check
+// 22 digits (docs/external-systems/occto-switching.md §6.1); the first two digits are the T&D area (Appendix A). No public check
 // digit, so none is verified.
 import { z } from 'zod';
 import { AREA_CODES, isAreaCode, type AreaCode } from './areas.js';

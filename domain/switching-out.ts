@@ -1,6 +1,6 @@
 // The current retailer's switching (スイッチング・現小売): one workflow per incoming 廃止取次.
 // Schemas of its input (the relay as OCCTO delivered it), the judgement a person or a rule makes,
-// and who may read the relay's customer data (win-back ban, spec Appendix A).
+// and who may read the relay's customer data (win-back ban, docs/external-systems/occto-switching.md Appendix A).
 import { z } from 'zod';
 import { categorySchema } from './categories.js';
 import { companyCodeField } from './company.js';
@@ -144,7 +144,7 @@ export const judgeDecisionSchema = z.discriminatedUnion(
 );
 export type JudgeDecision = { judgement: 'OK'; decidedBy: string; comment?: string; ngReasons?: [] } | { judgement: 'NG'; ngReasons: number[]; decidedBy: string; comment?: string };
 
-/** Update `reportMistakenOk`: the OK we registered was wrong (it cannot be retracted by us, spec §4.3). */
+/** Update `reportMistakenOk`: the OK we registered was wrong (it cannot be retracted by us, docs/external-systems/occto-switching.md §4.3). */
 export const mistakenOkReportSchema = z
   .object({
     reportedBy: userIdSchema('reportedBy'),

@@ -24,7 +24,7 @@ export interface WorkerConfig {
   companies: string[];
   /** OCCTO, when OCCTO_ENDPOINT is set. */
   occto?: OcctoClientConfig;
-  /** Server-side cap per OCCTO task queue (design.md §3: just under 1 request/s per company). */
+  /** Server-side cap per OCCTO task queue (docs/architecture.md §3: just under 1 request/s per company). */
   occtoRatePerSecond: number;
   occtoMaxConcurrent: number;
   codecKeys: CodecKeys;

@@ -1,4 +1,4 @@
-// One Worker per task queue, each with that queue's limits (design.md §3):
+// One Worker per task queue, each with that queue's limits (docs/architecture.md §3):
 //   denki-flow.workflows — workflow tasks only;
 //   occto.<事業者コード>  — OCCTO activities, server-side rate cap just under 1 request/s per company
 //                           (holds across every worker process), plus the client's in-process spacer;

@@ -2,7 +2,7 @@
 // response goes through provisional-wire-format.ts and is checked with its zod schemas before it
 // leaves and after it arrives.
 //
-// No duplicate writes after an ambiguous failure (design.md §5). A write whose response was lost
+// No duplicate writes after an ambiguous failure (docs/architecture.md §5). A write whose response was lost
 // may have been recorded; on a retry (activity attempt > 1):
 //   - apply (1–4, new): our earlier application is looked up by 事業者管理番号 (= requestRef)
 //     through the acceptance retrieval (11 / 12) with 更新日時 since the activity was first

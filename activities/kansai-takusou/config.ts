@@ -1,7 +1,7 @@
 // Configuration of the たくそう君 client: base URL, the CA that signs the server's certificate, the
 // request timeout and, per 事業者コード, the authentication hook.
 //
-// Authentication is NOT specified in the public source (spec/kansai-takusou.md "Who may use it":
+// Authentication is NOT specified in the public source (docs/external-systems/kansai-takusou.md §10:
 // no header, token, client certificate or login API, no 401/403). So every company's entry is a
 // placeholder that sends nothing by default. When KTD's detailed IF spec names a scheme, set
 // `apiKey` (sent as the header `apiKeyHeader`, default `X-API-Key`) and/or fixed `headers` for the

@@ -122,7 +122,7 @@ export interface TakusouActivities {
   markNoticesRead(input: OnCompany & { ids: string[] }): Promise<void>;
 }
 
-/** ApplicationFailure.type values thrown by the たくそう君 activities (design.md §5). */
+/** ApplicationFailure.type values thrown by the たくそう君 activities (docs/architecture.md §5). */
 export const TakusouFailure = {
   /** 400: an item the interface does not define or an invalid value — non-retryable; details name the items. */
   Invalid: 'TakusouInvalidRequest',

@@ -1,5 +1,5 @@
 // What a たくそう君 answer (or the absence of one) means, as an ApplicationFailure whose `type` is one
-// of TakusouFailure (design.md §5):
+// of TakusouFailure (docs/architecture.md §5):
 //   400 → Invalid (non-retryable; details = the error body's items)
 //   404 → NotFound (non-retryable: a wrong service name is our defect)
 //   503 → Maintenance (non-retryable for the activity: the workflow waits for the window's end)

@@ -1,7 +1,7 @@
 /**
  * PROVISIONAL wire format of the Kansai T&D たくそう君 WebAPI (低圧託送工事申込).
  *
- * The public source (spec/kansai-takusou.md) is an overview: it names the 21 services, the base
+ * The public source (docs/external-systems/kansai-takusou.md) is an overview: it names the 21 services, the base
  * path, the content types (JSON, multipart for FileTnpu), the status codes 200/400/404/500/503 and
  * the limits L1 (1 s per 申込番号 after the response) and L2 (≤ 8 in flight across APIs 1–18).
  * It gives NO field names, types, code values, error body, application-number format, multipart
@@ -17,7 +17,7 @@
  * types and size limit, and the rule "an application needs a drawing before it can be accepted".
  *
  * Every request schema is `.strict()`: an item that is not in the interface definition is the
- * spec's 400 (IFにない項目).
+ * service's 400 (IFにない項目, docs/external-systems/kansai-takusou.md §5).
  */
 import { z } from 'zod';
 import { companyCodeField } from '../../domain/company.js';
@@ -659,7 +659,7 @@ export const noticeReadRequestSchema = z
 export const noticeReadResponseSchema = z.object({ oshiraseId: z.array(noticeId) });
 
 // ---------------------------------------------------------------------------------------------
-// Error body (simulator-defined / PROVISIONAL: the spec gives none)
+// Error body (simulator-defined / PROVISIONAL: the source gives none, docs/external-systems/kansai-takusou.md §5)
 // ---------------------------------------------------------------------------------------------
 export const ERROR_CODES = {
   UNKNOWN_ITEM: 'item not in the interface definition (IFにない項目)', // 400

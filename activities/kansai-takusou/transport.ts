@@ -6,7 +6,7 @@
 //
 // The L1 spacing (1 s per 申込番号) and the L2 cap (8 in flight) are NOT enforced here: the
 // workflow sleeps durably after each response, the task queue's concurrency caps in-flight calls
-// (design.md §3).
+// (docs/architecture.md §3).
 //
 // Every request that leaves is counted in the metrics (denki_external_calls_total, by service and
 // outcome): the outcome is errors.ts's classification of the same answer.

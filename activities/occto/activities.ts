@@ -7,7 +7,7 @@
 //   facility.ts          設備情報照会
 // caller.ts makes every call (refusal of what the system does not offer, wire-schema checks both
 // ways, pacing through the transport, one log line per call); own-applications.ts keeps writes
-// single after an ambiguous failure (design.md §5).
+// single after an ambiguous failure (docs/architecture.md §5).
 import type { Logger } from 'pino';
 import type { OcctoClientConfig } from './config.js';
 import type { OcctoActivities } from './contract.js';

@@ -49,7 +49,7 @@ export interface OcctoCaller {
    */
   call<O extends CallOp>(op: O, on: CallTarget, body: Record<string, unknown>, options?: CallOptions): Promise<ResponseOf<O>>;
   /**
-   * Refuses, before any call, an operation the system does not offer for the category (spec §2.5)
+   * Refuses, before any call, an operation the system does not offer for the category (docs/external-systems/occto-switching.md §2.5)
    * or, for アンペア変更, the supply point's area (§5.3): NotOffered, non-retryable, one log line.
    * `wireOp` names the interface in the log line.
    */
@@ -149,7 +149,7 @@ export function createCaller(transport: Transport, log: Logger): OcctoCaller {
     // An interface that does not exist for the category never leaves (the system would answer ERR_20040).
     if (!isOffered(op as Operation, on.category)) {
       return fail({
-        failure: notOfferedFailure(serviceID, `${serviceID} does not exist for ${on.category} (spec §2.5, §3)`, { operation: op, category: on.category, rule: 'category' }),
+        failure: notOfferedFailure(serviceID, `${serviceID} does not exist for ${on.category} (docs/external-systems/occto-switching.md §2.5, §3)`, { operation: op, category: on.category, rule: 'category' }),
         log: { sent: false, rule: 'category' },
       });
     }

@@ -235,7 +235,7 @@ export interface OcctoActivities {
   // -- current retailer side --
   /** IS_x20310 スイッチング廃止取次照会: relays addressed to us. */
   fetchIncomingRelays(input: FetchIncomingRelaysInput): Promise<IncomingRelay[]>;
-  /** IS_x20410 スイッチング廃止取次判断. A judgement cannot be changed afterwards (spec §4.3). */
+  /** IS_x20410 スイッチング廃止取次判断. A judgement cannot be changed afterwards (docs/external-systems/occto-switching.md §4.3). */
   judgeRelay(input: JudgeRelayInput): Promise<JudgeRelayResult>;
   /** IF_x10710 スイッチング廃止申請. Looks up an earlier application first on a retry. */
   applySwitchingStop(input: ApplySwitchingStopInput): Promise<ApplicationResult>;
@@ -263,7 +263,7 @@ export interface OcctoActivities {
   cancelApplication(input: KindedApplicationRef): Promise<void>;
 }
 
-/** ApplicationFailure.type values thrown by the OCCTO activities (design.md §5). */
+/** ApplicationFailure.type values thrown by the OCCTO activities (docs/architecture.md §5). */
 export const OcctoFailure = {
   /** 400-class business error (ERR_20040 …): non-retryable; details[0] = { code, message, meaning }. */
   Business: 'OcctoBusinessError',
@@ -279,9 +279,9 @@ export const OcctoFailure = {
   Transient: 'OcctoTransient',
   /** Bad XML or a response that does not match the schema: non-retryable, raw excerpt logged (PII redacted). */
   MalformedResponse: 'OcctoMalformedResponse',
-  /** The operation does not exist for the category/area (spec §2.5, §5.3): refused before any call. Non-retryable. */
+  /** The operation does not exist for the category/area (docs/external-systems/occto-switching.md §2.5, §5.3): refused before any call. Non-retryable. */
   NotOffered: 'OcctoNotOffered',
-  /** The relay was already judged differently (a judgement cannot be changed, spec §4.3). Non-retryable. */
+  /** The relay was already judged differently (a judgement cannot be changed, docs/external-systems/occto-switching.md §4.3). Non-retryable. */
   AlreadyJudged: 'OcctoAlreadyJudged',
   /** The usage-query password has expired (one-month validity). Non-retryable: apply again. */
   PasswordExpired: 'OcctoPasswordExpired',

@@ -4,7 +4,7 @@
 // Incoming relays carry the customer's personal data: they are returned to the workflow (whose
 // payloads are encrypted) and never logged; the log lines carry counts only.
 //
-// A judgement is final (spec §4.3; the system answers ERR_20070 to a second one). On a retry, and on
+// A judgement is final (docs/external-systems/occto-switching.md §4.3; the system answers ERR_20070 to a second one). On a retry, and on
 // ERR_20070, the relay is read back through IS_x20310 by its number: the same judgement already
 // registered is success (alreadyJudged), a different one is an AlreadyJudged failure.
 import type { IncomingRelay, JudgeRelayInput, JudgeRelayResult, OcctoActivities } from './contract.js';
@@ -51,7 +51,7 @@ export function currentRetailerActivities(caller: OcctoCaller, apps: OwnApplicat
       const was = RELAY_JUDGEMENT[record.jokyoCode];
       throw occtoFailure(
         OcctoFailure.AlreadyJudged,
-        `OCCTO ${sid}: relay ${input.relayNo} was already judged ${was} (状況コード ${record.jokyoCode}); a judgement cannot be changed (spec §4.3): ${input.judgement} not registered`,
+        `OCCTO ${sid}: relay ${input.relayNo} was already judged ${was} (状況コード ${record.jokyoCode}); a judgement cannot be changed (docs/external-systems/occto-switching.md §4.3): ${input.judgement} not registered`,
         [{ relayNo: input.relayNo, statusCode: record.jokyoCode, judgement: was, requested: input.judgement }],
       );
     }

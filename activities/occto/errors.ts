@@ -1,6 +1,6 @@
 // What an OCCTO answer (or the absence of one) means, as an ApplicationFailure whose `type` is one
-// of OcctoFailure (design.md §5). Layers are read in the order the system documents (spec
-// Appendix A): SOAP Fault → HTTP status → 連携成否ステータス.
+// of OcctoFailure (docs/architecture.md §5). Layers are read in the order the system documents
+// (docs/external-systems/occto-switching.md Appendix A): SOAP Fault → HTTP status → 連携成否ステータス.
 //
 // Failure messages and details carry codes, meanings, HTTP statuses and serviceIDs only — never
 // customer data, passwords, certificates or a raw response body. A raw excerpt (PII redacted) is

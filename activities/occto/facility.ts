@@ -1,4 +1,4 @@
-// 設備情報照会 (IF_x10110; LV and FIT only, no HV function, spec §6.3): answers directly. No personal data.
+// 設備情報照会 (IF_x10110; LV and FIT only, no HV function, docs/external-systems/occto-switching.md §6.3): answers directly. No personal data.
 import type { OcctoActivities } from './contract.js';
 import type { OcctoCaller } from './caller.js';
 import { malformed } from './errors.js';

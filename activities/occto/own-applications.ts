@@ -1,7 +1,7 @@
 // The T&D applications (申込) every kind shares: submit without duplicates, the single-record
 // status, and an idempotent 取消.
 //
-// No duplicate writes after an ambiguous failure (design.md §5): every application carries
+// No duplicate writes after an ambiguous failure (docs/architecture.md §5): every application carries
 // jigyoshaKanriNo = requestRef. On a retry (activity attempt > 1), and when the system answers
 // ERR_20070 (a duplicate / inconsistent change request), we look up our own application of that
 // kind for the point by jigyoshaKanriNo through IF_x11110 and return it (alreadyApplied: true)

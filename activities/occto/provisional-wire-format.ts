@@ -1,20 +1,21 @@
 /**
  * PROVISIONAL wire format of the OCCTO スイッチング支援システム SOAP API.
  *
- * The public sources (spec/occto-switching.md §9, §13) give no WSDL, namespaces, operation or field
+ * The public sources (docs/external-systems/occto-switching.md §9, §13) give no WSDL, namespaces, operation or field
  * names. This one module is the only place that invents them; the simulator and the client both
  * import it, so the real 外部インターフェース仕様書 / WSDL replaces this file and nothing else.
  *
- * Where public facts exist they are used as-is (spec Appendix A): the IS_/IF_ interface IDs, the
+ * Where public facts exist they are used as-is (docs/external-systems/occto-switching.md Appendix A): the IS_/IF_ interface IDs, the
  * 廃止取次結果照会 status codes 02/03/06/07, 更新フラグ 1/2/3, 受付工程 05/06/08/09, the nine
- * 判断NG理由 flags, the ERR_ codes and their message strings, and the SOAP header items
- * (requestID, serviceID, ipAddress, timeStamp, loginID, password).
+ * 判断NG理由 flags, the ERR_ codes and their message strings. The SOAP header item names (requestID, serviceID,
+ * ipAddress, timeStamp, loginID, password) are not OCCTO's: they are borrowed from Kansai T&D's
+ * 各種申込WEB (docs/external-systems/kansai-kakushu-web.md §5).
  * Everything else (element names in romaji, date format YYYYMMDD, the namespace, the codes for the
  * duplicate-relay and rate-limit rejections) is an assumption, marked as such.
  *
- * Behaviour both sides rely on (assumptions where the spec is silent):
+ * Behaviour both sides rely on (assumptions where the sources are silent; docs/external-systems/occto-switching.md Appendix B):
  * - An interface that does not exist for the category (isOffered false, e.g. IF_K10110) is answered
- *   with ERR_20040, as the FAQ says for the HV facility query (spec §6.3).
+ *   with ERR_20040, as the FAQ says for the HV facility query (docs/external-systems/occto-switching.md §6.3).
  * - Applications (IF_x1NN10) answer a 申込番号 at once; their 受付工程 is read through IF_x1NN20 or
  *   IF_x11110: 05 in progress, then 06 completed (08 completed with a changed date), or 09 rejected.
  * - Every write carries our 事業者管理番号 (jigyoshaKanriNo); IF_x11110 and IS_x20210 find records by
@@ -35,7 +36,7 @@ export const SOAP_ENDPOINT_PATH = '/sw/soap';
 export type WireCategory = 'LV' | 'HV' | 'FIT';
 
 // ---------------------------------------------------------------------------------------------
-// Interface IDs (public: spec §3 and Appendix A). Prefix: none = 低圧託送, K = 高圧, F = 低圧FIT電源.
+// Interface IDs (public: docs/external-systems/occto-switching.md §3 and Appendix A). Prefix: none = 低圧託送, K = 高圧, F = 低圧FIT電源.
 // ---------------------------------------------------------------------------------------------
 const PREFIX: Record<WireCategory, string> = { LV: '', HV: 'K', FIT: 'F' };
 
@@ -46,7 +47,7 @@ export type Operation =
   | 'relayInbox' // IS_20310 スイッチング廃止取次照会 (current retailer)
   | 'relayJudge' // IS_20410 スイッチング廃止取次判断 (current retailer)
   | 'operatorList' // IS_30110 事業者一覧取得
-  // Forwarded to the T&D side (the 41 IF_ APIs, spec §3)
+  // Forwarded to the T&D side (the 41 IF_ APIs, docs/external-systems/occto-switching.md §3)
   | 'facilityQuery' // IF_10110 設備情報照会 (answers directly)
   | 'usageApply' // IF_10210 使用量情報照会申請
   | 'usageApplyStatus' // IF_10220 業務処理状況確認 (使用量情報照会)
@@ -72,7 +73,7 @@ const BASE_ID: Record<Operation, { kind: 'IS' | 'IF'; digits: string; offered: r
   relayInbox: { kind: 'IS', digits: '20310', offered: ALL },
   relayJudge: { kind: 'IS', digits: '20410', offered: ALL },
   operatorList: { kind: 'IS', digits: '30110', offered: ALL },
-  // The 41 (spec §3): LV 17, HV 12, FIT 12.
+  // The 41 (docs/external-systems/occto-switching.md §3): LV 17, HV 12, FIT 12.
   facilityQuery: { kind: 'IF', digits: '10110', offered: ['LV', 'FIT'] },
   usageApply: { kind: 'IF', digits: '10210', offered: ['LV', 'HV'] },
   usageApplyStatus: { kind: 'IF', digits: '10220', offered: ['LV', 'HV'] },
@@ -94,7 +95,7 @@ const BASE_ID: Record<Operation, { kind: 'IS' | 'IF'; digits: string; offered: r
 
 export const OPERATIONS = Object.keys(BASE_ID) as Operation[];
 
-/** Whether the interface exists for the category (spec §2.5, §3). A non-existent one is answered ERR_20040. */
+/** Whether the interface exists for the category (docs/external-systems/occto-switching.md §2.5, §3). A non-existent one is answered ERR_20040. */
 export function isOffered(op: Operation, category: WireCategory): boolean {
   return BASE_ID[op].offered.includes(category);
 }
@@ -129,7 +130,7 @@ export function isForwardedToTd(op: Operation): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Codes (public: spec §6.3, §6.4, Appendix A)
+// Codes (public: docs/external-systems/occto-switching.md §6.3, §6.4, Appendix A)
 // ---------------------------------------------------------------------------------------------
 export const UPDATE_FLAG = { register: '1', correct: '2', cancel: '3' } as const; // 更新フラグ
 
@@ -155,7 +156,7 @@ export const ERROR_CODES = {
   ERR_20070: { message: '異動要求が不整合となります。', meaning: 'the change request is inconsistent (e.g. a duplicate application)' },
   ERR_20140: { message: 'ご契約のない需要者さまの申込はできません。', meaning: 'no contract with this customer at the point' },
   ERR_20250: { message: '託送基本契約のない小売電気事業者さまは異動申込できません。', meaning: 'no basic wheeling contract in the routed area (check the area digit of the 事業者コード)' },
-  /** Assumption: the code is not public; the message string is (spec §6.4). */
+  /** Assumption: the code is not public; the message string is (docs/external-systems/occto-switching.md §6.4). */
   ERR_SW_DUPLICATE: {
     message: 'スイッチング廃止取次情報の登録に失敗しました。指定された供給地点に対して既にスイッチング廃止取次が登録されています。',
     meaning: 'a 廃止取次 is already registered for this supply point',
@@ -164,7 +165,7 @@ export const ERROR_CODES = {
   ERR_PASSWORD_INVALID: { message: '照会パスワードが正しくありません。', meaning: 'the usage-query password is not valid for this supply point' },
   /** Assumption: the password is past its validity (at most one month, Appendix A): apply again. */
   ERR_PASSWORD_EXPIRED: { message: '照会パスワードの有効期限が切れています。', meaning: 'the usage-query password has expired (valid for at most one month): apply again' },
-  /** Assumption (spec §13 Q5): アンペア変更 in an area without ampere breakers (関西/中国/四国/沖縄). */
+  /** Assumption (docs/external-systems/occto-switching.md §13 Q5): アンペア変更 in an area without ampere breakers (関西/中国/四国/沖縄). */
   ERR_AMPERE_AREA: { message: 'アンペア変更は当該エリアでは受け付けておりません。', meaning: 'アンペア変更 is not offered in this area (関西, 中国, 四国, 沖縄)' },
   /** Assumption: input-check failure (入力チェック仕様書 is not public). */
   ERR_INPUT: { message: '入力内容に誤りがあります。', meaning: 'input check failed' },
@@ -173,7 +174,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Assumption: the automatic load-limit rejection is HTTP 429 with this fault code. */
 export const RATE_LIMIT_FAULT_CODE = 'soapenv:Server.Overload';
-/** Assumption: HTTP 503 during a maintenance window (the real code is not public, spec §13 Q5). */
+/** Assumption: HTTP 503 during a maintenance window (the real code is not public, docs/external-systems/occto-switching.md §13 Q5). */
 export const MAINTENANCE_FAULT_CODE = 'soapenv:Server.Maintenance';
 /** 500-class server failure. */
 export const SERVER_FAULT_CODE = 'soapenv:Server';
@@ -437,9 +438,9 @@ export const facilityQueryResponseSchema = z.object({
   }),
 });
 
-/** IF_x10210 使用量情報照会申請. doiKakuninZumi: the customer's consent was obtained (spec §8.5). */
+/** IF_x10210 使用量情報照会申請. doiKakuninZumi: the customer's consent was obtained (docs/external-systems/occto-switching.md §8.5). */
 export const usageApplyRequestSchema = z
-  .object({ ...applicationBase, doiKakuninZumi: z.literal('1', { error: 'doiKakuninZumi must be 1: usage data needs the customer\'s consent (spec §8.5)' }).optional() })
+  .object({ ...applicationBase, doiKakuninZumi: z.literal('1', { error: 'doiKakuninZumi must be 1: usage data needs the customer\'s consent (docs/external-systems/occto-switching.md §8.5)' }).optional() })
   .refine(cancelNeedsNo, cancelNeedsNoMessage)
   .refine((r) => r.koshinFlag !== '1' || r.doiKakuninZumi === '1', { message: 'doiKakuninZumi is required when koshinFlag is 1 (登録)', path: ['doiKakuninZumi'] });
 /** IF_x10220: the status record plus, once completed, the query password and its validity (assumption). */

@@ -25,7 +25,7 @@ export function usageActivities(caller: OcctoCaller, apps: OwnApplications): Usa
             koshinFlag: UPDATE_FLAG.register,
             jigyoshaKanriNo: input.requestRef,
             kyokyuChitenTokuteiNo: input.supplyPointId,
-            // The workflow starts a usage query only with the customer's consent (spec §8.5).
+            // The workflow starts a usage query only with the customer's consent (docs/external-systems/occto-switching.md §8.5).
             doiKakuninZumi: '1',
           },
           { ref: input.requestRef, supplyPointId: input.supplyPointId },

@@ -6,7 +6,7 @@
 //   operator  — everything (start, decide, cancel, read, decode payloads in the Web UI)
 //   read-only — read
 // 'personal-data' (a relay's customer data on the current retailer's side) is for the people who
-// judge switchings only — approvers and operators (win-back ban, spec Appendix A).
+// judge switchings only — approvers and operators (win-back ban, docs/external-systems/occto-switching.md Appendix A).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';

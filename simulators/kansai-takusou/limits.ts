@@ -1,10 +1,10 @@
 // The call log and the two published limits, on REAL time (they are about real requests):
-// - L2 (spec "Limits"): at most MAX_IN_FLIGHT (8) requests in flight in total across APIs 1–18.
+// - L2 (docs/external-systems/kansai-takusou.md §7.2): at most MAX_IN_FLIGHT (8) requests in flight in total across APIs 1–18.
 //   A request of those APIs counts from the arrival of its head to the end of its response (or
 //   the socket closing). A request arriving while 8 are in flight is one concurrency Violation.
 //   The scope of the real cap (per supplier, account or IP) is not public; one simulator instance
 //   stands for one supplier, so the count is per instance.
-// - L1: for APIs 1–7 and 10, per 申込番号, the time the last response was fully sent is kept; a
+// - L1 (docs/external-systems/kansai-takusou.md §7.1): for APIs 1–7 and 10, per 申込番号, the time the last response was fully sent is kept; a
 //   request on that number arriving less than MIN_SPACING_AFTER_RESPONSE_MS (1000) after it is one
 //   spacing Violation. A new application (no number yet) starts the clock with its response.
 // The real reaction to a breach is not public: the default is to record it only.

@@ -1,6 +1,6 @@
 // A faithful fake of Kansai T&D's たくそう君 WebAPI (低圧託送工事申込): a real HTTPS server on
 // 127.0.0.1 speaking the provisional JSON/multipart wire format under /api/low-takusou/, plus a
-// plain-HTTP admin API. See spec/kansai-takusou.md, "Simulator requirements", for the checklist.
+// plain-HTTP admin API. See docs/external-systems/kansai-takusou.md §12 for the checklist.
 // Authentication is not specified in the source: there is a hook (`auth`), off by default, and no
 // client certificate is asked for.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';

@@ -2,7 +2,7 @@
 // 登録 / 3 取消), single status (IF_x1NN20) and the list (IF_x11110). Progress is computed on read
 // from the simulated clock; records are indexed by number, point, our reference and relay.
 //
-// 受付工程 (assumptions, spec §13 Q10): '05' in progress; '06' completed with 異動日 = 異動予定日 (the
+// 受付工程 (assumptions, docs/external-systems/occto-switching.md §13 Q10): '05' in progress; '06' completed with 異動日 = 異動予定日 (the
 // date asked for); '09' rejected: a cancelled application, the processing-rejected pattern (870)
 // once `processingDelayMs` has passed, and the switching cases below.
 //
@@ -10,7 +10,7 @@
 // current retailer files its スイッチング廃止申請 as soon as a start application exists for a relay
 // it judges (or has judged) OK. The relay shows マッチング済み(OK) (matchingZumi '1') only when the
 // start application came after the OK: if it came before, the applications matched before the
-// judgement and the relay never shows it (the FAQ's display quirk, spec §4.4). Completes at
+// judgement and the relay never shows it (the FAQ's display quirk, docs/external-systems/occto-switching.md §4.4). Completes at
 // max(application + processingDelayMs, the relay's OK); 09 when the relay is judged NG or cancelled
 // before that.
 //

@@ -1,4 +1,4 @@
-// A refusal answered as HTTP 200 with 連携成否ステータス '1' and an ERR code (design §5: business
+// A refusal answered as HTTP 200 with 連携成否ステータス '1' and an ERR code (docs/architecture.md §5: business
 // errors are not transport errors).
 import type { ErrorCode } from '../../activities/occto/provisional-wire-format.js';
 

@@ -1,7 +1,7 @@
 // PROVISIONAL synthetic T&D data: 設備情報照会 (IF_x10110) and 使用量情報照会 (IF_x10310) answers,
 // derived deterministically from the point ID (same point → same data), the category and the
 // simulated today. No real data, no personal data.
-// - area = the first two digits (spec Appendix A); the meter-reading day is meter-reading.ts's, so
+// - area = the first two digits (docs/external-systems/occto-switching.md Appendix A); the meter-reading day is meter-reading.ts's, so
 //   jijikaiKenshinBi equals nextButOneMeterReadingDate() and the 供給開始日 rule agrees with it.
 // - LV in ampere-breaker areas has 従量電灯B with 契約電流 (A); 関西/中国/四国/沖縄 have 従量電灯A
 //   (no ampere contract) or 従量電灯C with 契約容量 (kVA). FIT points have a kVA capacity.

@@ -1,11 +1,11 @@
-// 廃止取次 addressed to one of OUR companies (the current-retailer side, spec §4.1 steps 2–3, 5):
+// 廃止取次 addressed to one of OUR companies (the current-retailer side, docs/external-systems/occto-switching.md §4.1 steps 2–3, 5):
 // a simulated new retailer (any 5-digit code that is not a configured company) registers them —
 // through the admin API, a start option (seed list) or the bulk generator. Our company reads them
 // with IS_x20310 スイッチング廃止取次照会 and judges them with IS_x20410 スイッチング廃止取次判断.
 //
-// Rules (assumptions where the spec is silent, §13 Q3):
+// Rules (assumptions where the sources are silent, docs/external-systems/occto-switching.md §13 Q3):
 // - 状況コード: 01 until judged, then 02 (OK) or 03 (NG); 06 once the new retailer cancelled it.
-// - A judgement is final (spec §4.3): judging a relay that is no longer 01 answers ERR_20070; a
+// - A judgement is final (docs/external-systems/occto-switching.md §4.3): judging a relay that is no longer 01 answers ERR_20070; a
 //   relay not addressed to the caller (other company or category, unknown number, other point)
 //   answers ERR_20040.
 // - On OK the simulated new retailer files its スイッチング開始申請 at once (not visible to us); our
@@ -127,7 +127,7 @@ export class InjectionError extends Error {
   }
 }
 
-/** Cities of the T&D head offices (spec §1.4), for synthetic addresses. */
+/** Cities of the T&D head offices (docs/external-systems/occto-switching.md §1.4), for synthetic addresses. */
 const AREA_CITY: Readonly<Record<AreaCode, string>> = {
   '01': '北海道札幌市中央区',
   '02': '宮城県仙台市青葉区',

@@ -1,4 +1,4 @@
-// Maintenance windows on the simulated clock (spec §7.2): OCCTO-internal (IS_) operations see only
+// Maintenance windows on the simulated clock (docs/external-systems/occto-switching.md §7.2): OCCTO-internal (IS_) operations see only
 // the area-independent windows; operations forwarded to a T&D system (IF_) also see the per-area
 // windows of the supply point's area (a T&D window stops only that area's forwarded operations).
 import { isForwardedToTd, type Operation } from '../../activities/occto/provisional-wire-format.js';

@@ -1,6 +1,6 @@
 // PROVISIONAL meter-reading schedule of the simulated T&D side. The real 定例検針日 of a point is
-// T&D data (spec §12 asks for a configurable schedule); the simulator derives a deterministic
-// day of month per point so that the LV/FIT 供給開始日 rule (≤ 次々回検針日, spec §5.1) can be
+// T&D data (docs/external-systems/occto-switching.md §12 asks for a configurable schedule); the simulator derives a deterministic
+// day of month per point so that the LV/FIT 供給開始日 rule (≤ 次々回検針日, docs/external-systems/occto-switching.md §5.1) can be
 // checked, and clients/tests can compute the same limit.
 import { addDays, daysInMonth } from '../../domain/jst.js';
 

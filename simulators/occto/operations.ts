@@ -106,7 +106,7 @@ export function runOperation(books: Books, op: Operation, ctx: OperationContext,
   }
 }
 
-/** アンペア変更 exists only in ampere-breaker areas (spec §5.3). */
+/** アンペア変更 exists only in ampere-breaker areas (docs/external-systems/occto-switching.md §5.3). */
 function refuseAmpereArea(pointId: string): void {
   const area = pointId.slice(0, 2);
   if (isAreaCode(area) && !isAmpereChangeAvailable(area)) {

@@ -1,6 +1,6 @@
 // 事業者一覧取得 (IS_x30110): the configured companies plus the simulated retailers — the seeded ones
 // (start option `simulatedRetailers`, by default SIMULATED_RETAILERS) and any new-retailer code an
-// injected 廃止取次 used. Names are made up; OCCTO prepares such operator data for tests (spec §12).
+// injected 廃止取次 used. Names are made up; OCCTO prepares such operator data for tests (docs/external-systems/occto-switching.md §12).
 import { companyCodeProblem } from '../../domain/company.js';
 import type { SimCompany } from './types.js';
 

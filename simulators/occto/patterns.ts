@@ -1,4 +1,4 @@
-// Behaviour patterns keyed by the supply point ID, like OCCTO's 送配電スタブ (spec §7.4): the last
+// Behaviour patterns keyed by the supply point ID, like OCCTO's 送配電スタブ (docs/external-systems/occto-switching.md §7.4): the last
 // three digits select the pattern; setPattern() / POST /patterns override it for one point.
 import { z } from 'zod';
 import type { ErrorCode } from '../../activities/occto/provisional-wire-format.js';

@@ -1,4 +1,4 @@
-// Per-company rate accounting on REAL arrival time (spec §7.3: about 1 request/s per company).
+// Per-company rate accounting on REAL arrival time (docs/external-systems/occto-switching.md §7.3: about 1 request/s per company).
 // - Every request is logged as a CallRecord, rejected ones included.
 // - Two consecutive requests of one company arriving < 1000 ms apart are a Violation (if any two
 //   requests are closer than 1 s, some consecutive pair is; counting pairs of neighbours keeps

@@ -1,4 +1,4 @@
-// 廃止取次 (switching discontinuation relay), the OCCTO-internal workflow (spec §4, §5.1, §6.4).
+// 廃止取次 (switching discontinuation relay), the OCCTO-internal workflow (docs/external-systems/occto-switching.md §4, §5.1, §6.4).
 // The (simulated) current retailer judges each relay `judgementDelayMs` of simulated time after its
 // registration, as its pattern says. Everything is computed on read from the simulated clock, so no
 // timers exist and clock jumps just work. Relays are indexed by number, point and our reference.
@@ -133,7 +133,7 @@ export class RelayStore {
     pushTo(this.byRef, refKey(relay.company, relay.jigyoshaKanriNo), relay);
   }
 
-  /** 更新フラグ 2 訂正: only while pending (the judgement cannot be changed afterwards). Rules unknown (spec §4.2): assumption. */
+  /** 更新フラグ 2 訂正: only while pending (the judgement cannot be changed afterwards). Rules unknown (docs/external-systems/occto-switching.md §4.2): assumption. */
   correct(ctx: RelayOpContext, req: RelayRegisterRequest): Relay {
     const relay = this.referenced(ctx, req);
     if (this.jokyo(relay, ctx.now) !== RELAY_STATUS.pending) {
@@ -225,7 +225,7 @@ export class RelayStore {
     return { kind: 'ok' };
   }
 
-  /** 供給開始日 rules (spec §5.1) against the simulated today; returns 'YYYY-MM-DD'. */
+  /** 供給開始日 rules (docs/external-systems/occto-switching.md §5.1) against the simulated today; returns 'YYYY-MM-DD'. */
   private checkedStartDate(ctx: RelayOpContext, pointId: string, wire: string): string {
     const start = fromWireDate(wire);
     const problem = isoDateProblem(start);

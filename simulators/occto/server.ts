@@ -1,6 +1,6 @@
 // A faithful fake of the OCCTO スイッチング支援システム: a real HTTPS server (mutual TLS) on
 // 127.0.0.1 speaking the provisional SOAP wire format, plus a plain-HTTP admin API.
-// See spec/occto-switching.md §12 for the checklist it follows.
+// See docs/external-systems/occto-switching.md §12 for the checklist it follows.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';

@@ -244,8 +244,8 @@ async function evaluate(deps: SoapHandlerDeps, req: IncomingMessage, record: Cal
 
   const input = REQUEST_SCHEMAS[op].safeParse(body);
   if (!isOffered(op, category)) {
-    // The function does not exist for the category (spec §2.5): the real system answers ERR_20040 (§6.3 cause 4).
-    reply = businessError('ERR_20040', `${serviceID}: ${op} is not offered for ${category} (spec §2.5)`);
+    // The function does not exist for the category (docs/external-systems/occto-switching.md §2.5): the real system answers ERR_20040 (§6.3 cause 4).
+    reply = businessError('ERR_20040', `${serviceID}: ${op} is not offered for ${category} (docs/external-systems/occto-switching.md §2.5)`);
   } else if (!input.success) {
     reply = businessError('ERR_INPUT', issuesText(input.error, ''));
   } else {

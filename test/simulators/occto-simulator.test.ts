@@ -1,4 +1,4 @@
-// The OCCTO simulator over real HTTPS with client certificates (spec §12). Simulated progress uses
+// The OCCTO simulator over real HTTPS with client certificates (docs/external-systems/occto-switching.md §12). Simulated progress uses
 // clock.advance(); only the rate tests wait in real time (~2 s in total).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -428,7 +428,7 @@ describe('スイッチング開始申請 and status', () => {
     expect(stop).toMatchObject({ moshikomiShubetsu: '03', supplyPointId: p });
   });
 
-  it('never shows matchingZumi when the application came before the OK (spec §4.4), yet completes', async () => {
+  it('never shows matchingZumi when the application came before the OK (docs/external-systems/occto-switching.md §4.4), yet completes', async () => {
     const p = point();
     const relayNo = await registeredOk(a, p);
     const moshikomiNo = String(expectOk(await startApp(a, p))['moshikomiNo']);

@@ -1,4 +1,4 @@
-// domain/inbox.ts: the sweep instants of the current retailer's inbox (spec §5.2: at least hourly
+// domain/inbox.ts: the sweep instants of the current retailer's inbox (docs/external-systems/occto-switching.md §5.2: at least hourly
 // in weekday business hours), on the JST business calendar.
 import { describe, expect, it } from 'vitest';
 import { violationsFromZodError } from '../../domain/errors.js';

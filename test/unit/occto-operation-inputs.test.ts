@@ -1,5 +1,5 @@
 // domain/occto-operation-inputs.ts: inputs of the other OCCTO operations, their workflow IDs (from
-// business keys, no personal data) and the refusal of what the system does not offer (spec §2.5, §5.3).
+// business keys, no personal data) and the refusal of what the system does not offer (docs/external-systems/occto-switching.md §2.5, §5.3).
 import { describe, expect, it } from 'vitest';
 import { violationsFromZodError } from '../../domain/errors.js';
 import {
@@ -60,7 +60,7 @@ describe('operationRefusal (before any call)', () => {
           expect(refusal).toMatchObject({ field: 'category', rule: 'operation-category' });
           expect(refusal.message).toContain(op);
           expect(refusal.message).toContain(c);
-          expect(refusal.message).toMatch(/spec §2.5/);
+          expect(refusal.message).toMatch(/docs\/external-systems\/occto-switching\.md §2\.5/);
         }
       }
     }

@@ -1,4 +1,4 @@
-// The current retailer's inbox (spec §5.2: incoming 廃止取次 at least hourly in business hours):
+// The current retailer's inbox (docs/external-systems/occto-switching.md §5.2: incoming 廃止取次 at least hourly in business hours):
 // the watcher over a week with a national holiday on a weekday (time-skipping server), the sweep's
 // business calendar, exactly one switching-out workflow per relay however often it is seen, and
 // the Schedule on the dev server (the Java test server has no Schedules).

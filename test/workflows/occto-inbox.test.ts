@@ -1,4 +1,4 @@
-// The current retailer's inbox of incoming 廃止取次 (spec §5.2: look at least once an hour in
+// The current retailer's inbox of incoming 廃止取次 (docs/external-systems/occto-switching.md §5.2: look at least once an hour in
 // weekday business hours), on the time-skipping test server against the real OCCTO simulator: the
 // long-running watcher across a week with a national holiday, one workflow per relay however often
 // it is seen, single sweeps that skip closed days and hours; and the Schedule's calendar on the

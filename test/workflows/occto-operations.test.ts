@@ -72,7 +72,7 @@ describe('other OCCTO operations with batched status tracking (time-skipping ser
       expect(cause.nonRetryable).toBe(true);
       expect(cause.message).toContain(c.op);
       expect(cause.message).toMatch(c.input.supplyPointId && /^(06|07|08|10)/.test(c.input.supplyPointId as string) ? /area (06|07|08|10)/ : new RegExp(`for ${c.category}`));
-      expect(cause.message).toMatch(/spec §(2\.5|5\.3)/);
+      expect(cause.message).toMatch(/docs\/external-systems\/occto-switching\.md §(2\.5|5\.3)/);
       // No activity was even scheduled.
       const history = await handle.fetchHistory();
       expect(history.events!.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);

@@ -165,7 +165,7 @@ describe('switching-out workflow (time-skipping server, OCCTO simulator)', () =>
       const processing = await waitForStage(workflowId, 'AWAITING_PROCESSING');
       // The judgement is final: a second one is refused with the reason and what to do instead.
       await expect(judgeSwitchingOut(h.client, workflowId, { judgement: 'NG', ngReasons: [2], decidedBy: 'approver2' })).rejects.toThrow(
-        /already OK .*cannot be changed by the current retailer \(spec §4\.3\).*reportMistakenOk/,
+        /already OK .*cannot be changed by the current retailer \(docs\/external-systems\/occto-switching\.md §4\.3\).*reportMistakenOk/,
       );
       expect(processing.judgement).toMatchObject({ judgement: 'OK', by: 'person', decidedBy: 'approver1' });
 

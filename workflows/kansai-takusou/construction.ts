@@ -1,4 +1,4 @@
-// Low-voltage construction application through たくそう君 (spec/kansai-takusou.md), one workflow
+// Low-voltage construction application through たくそう君 (docs/external-systems/kansai-takusou.md §11), one workflow
 // per application:
 //   常時/臨時/街路灯: 申込 → ファイル添付 → 受付結果 → 工程 / 契約算定 → a person confirms completion
 //                    → 竣工届 → 結果通知 → done

@@ -1,6 +1,6 @@
 // One per company: reads たくそう君's お知らせ, learns announced maintenance windows from them and
 // tells the running construction workflows, marks notices read, and registers notices for people.
-// Notices cannot be corrected or deleted (spec 注意事項): such requests are refused — register a new one.
+// Notices cannot be corrected or deleted (docs/external-systems/kansai-takusou.md §8.4): such requests are refused — register a new one.
 import { continueAsNew, defineQuery, defineSignal, defineUpdate, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { TakusouActivities } from '../../activities/kansai-takusou/contract.js';

@@ -1,4 +1,4 @@
-// Waiting for a person with a deadline (design.md §4: every wait for a person has a deadline and
+// Waiting for a person with a deadline (docs/architecture.md §4: every wait for a person has a deadline and
 // reminders). Reminders until the deadline; then either give up (the caller decides what that
 // means) or escalate and keep waiting, escalating again at a cadence — used where no rule may
 // decide in the person's place (a customer's switch).

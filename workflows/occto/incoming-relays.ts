@@ -1,4 +1,4 @@
-// The current retailer's inbox (spec §5.2: look for incoming 廃止取次 at least hourly in business
+// The current retailer's inbox (docs/external-systems/occto-switching.md §5.2: look for incoming 廃止取次 at least hourly in business
 // hours). A sweep fetches the relays still awaiting our judgement and starts ONE switching-out
 // workflow per relay, ID switching-out/<company>/<relayNo>: ALLOW_DUPLICATE_FAILED_ONLY makes a relay
 // seen by many sweeps start exactly one workflow while it runs or once it completed — and a new one

@@ -1,4 +1,4 @@
-// Batched status tracking (design.md §4): per company and category ONE poller reads the status of
+// Batched status tracking (docs/architecture.md §4): per company and category ONE poller reads the status of
 // every subscribed application (業務処理状況確認(複数件) IF_x11110) and relay (IS_x20210) in
 // batches of ≤ 200 and signals only the workflows whose status changed. The rate limit (1 request/s
 // per company) makes every call precious: N waiting workflows cost ⌈N/200⌉ calls per interval,
@@ -95,7 +95,7 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
     dropped: 0,
   };
   const windows: AdHocWindow[] = input.windows as AdHocWindow[];
-  // IF_x11110 goes to the T&D system the company code routes to (spec §6.2): that area's windows.
+  // IF_x11110 goes to the T&D system the company code routes to (docs/external-systems/occto-switching.md §6.2): that area's windows.
   const guard = new MaintenanceGuard(
     OCCTO_DEFAULT_MAINTENANCE,
     areaOfCompany(company),

@@ -1,4 +1,4 @@
-// New-retailer switching (スイッチング・新小売), design.md §4:
+// New-retailer switching (スイッチング・新小売), docs/architecture.md §4:
 // validate → 廃止取次登録 → await 判断 → (NG or error: a person corrects and resubmits, retries, or
 // abandons) → スイッチング開始申請 → await 受付工程 06/08 → done. Cancelling the workflow at any
 // point compensates what was registered (取消).

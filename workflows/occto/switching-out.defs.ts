@@ -1,5 +1,5 @@
 // Messages of the current-retailer switching workflow (スイッチング・現小売), shared by the workflow
-// and its clients. The `status` query carries NO customer data (win-back ban, spec Appendix A):
+// and its clients. The `status` query carries NO customer data (win-back ban, docs/external-systems/occto-switching.md Appendix A):
 // only `relayDetails` does, and the client reads it only for switching roles.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Category } from '../../domain/categories.js';

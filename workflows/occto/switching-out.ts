@@ -1,11 +1,11 @@
-// Current-retailer switching (スイッチング・現小売), design.md §4: one workflow per incoming 廃止取次
+// Current-retailer switching (スイッチング・現小売), docs/architecture.md §4: one workflow per incoming 廃止取次
 // (started by the inbox sweep). Check the relay against our customer records → judge (a configured
 // rule for clear cases, otherwise a person, with a deadline, reminders and escalation — never an
 // automatic judgement without a rule) → スイッチング廃止取次判断 → on OK スイッチング廃止申請 and
-// await its 受付工程 (batched poller) → done. A mistaken OK cannot be retracted by us (spec §4.3):
+// await its 受付工程 (batched poller) → done. A mistaken OK cannot be retracted by us (docs/external-systems/occto-switching.md §4.3):
 // it is reported, a person is told what to do, and the workflow follows through.
 //
-// Relay data is for switching roles only (win-back ban, spec Appendix A): the status, search
+// Relay data is for switching roles only (win-back ban, docs/external-systems/occto-switching.md Appendix A): the status, search
 // attributes, summaries and the workflow ID carry no customer data; `relayDetails` does.
 import {
   ActivityFailure,
@@ -215,7 +215,7 @@ export async function switchingOutWorkflow(rawInput: SwitchingOutInput): Promise
           const j = state.judgement;
           const where = j.registeredAt ? `registered with OCCTO at ${j.registeredAt}` : 'decided and being registered';
           throw new Error(
-            `the judgement of 廃止取次 ${relayNo} is already ${j.judgement} (by ${j.decidedBy}, ${where}) and cannot be changed by the current retailer (spec §4.3)` +
+            `the judgement of 廃止取次 ${relayNo} is already ${j.judgement} (by ${j.decidedBy}, ${where}) and cannot be changed by the current retailer (docs/external-systems/occto-switching.md §4.3)` +
               (j.judgement === 'OK' ? `; if the OK was a mistake, use reportMistakenOk: the new retailer ${state.newRetailerCode} must cancel (取消) the relay and register it again` : ''),
           );
         }
@@ -230,7 +230,7 @@ export async function switchingOutWorkflow(rawInput: SwitchingOutInput): Promise
       const r = mistakenOkReportSchema.parse(report);
       const instructions =
         `Tell the new retailer (事業者コード ${state.newRetailerCode}) that our OK on 廃止取次 ${relayNo} was a mistake: ` +
-        `they must cancel (取消) it and register it again, and we judge the new registration. A current retailer cannot retract its own OK (spec §4.3).`;
+        `they must cancel (取消) it and register it again, and we judge the new registration. A current retailer cannot retract its own OK (docs/external-systems/occto-switching.md §4.3).`;
       state.mistakenOk = { reportedBy: r.reportedBy, reportedAt: new Date(Date.now()).toISOString(), instructions };
       record(`mistaken OK reported by ${r.reportedBy}`);
       setCurrentDetails(describe());
@@ -460,7 +460,7 @@ function toNeedsDecision(err: unknown): NeedsDecision {
     case OcctoFailure.Business:
       return new NeedsDecision('BUSINESS_ERROR', message, details?.code);
     case OcctoFailure.AlreadyJudged:
-      return new NeedsDecision('ALREADY_JUDGED', `${message} — the judgement registered with OCCTO differs from ours and cannot be changed (spec §4.3)`);
+      return new NeedsDecision('ALREADY_JUDGED', `${message} — the judgement registered with OCCTO differs from ours and cannot be changed (docs/external-systems/occto-switching.md §4.3)`);
     case OcctoFailure.Auth:
       return new NeedsDecision('AUTH_ERROR', `${message} — check the client certificate and credentials, then retry`);
     case OcctoFailure.MalformedResponse:

@@ -1,6 +1,6 @@
 // Keeps calls out of maintenance windows: known windows are slept through with a durable timer
 // before the call; a 503 outside any known window is an unannounced window — wait and try again,
-// never a failure (design.md §3, §5). Each wait is counted in the worker's metrics (not a command:
+// never a failure (docs/architecture.md §3, §5). Each wait is counted in the worker's metrics (not a command:
 // metrics go through a sink and are not emitted on replay).
 import { ApplicationFailure, ActivityFailure, metricMeter, patched, sleep } from '@temporalio/workflow';
 import { activeMaintenanceWindow, type AdHocWindow, type MaintenanceConfig } from '../../domain/maintenance.js';

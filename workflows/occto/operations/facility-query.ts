@@ -1,4 +1,4 @@
-// 設備情報照会 (IF_x10110; LV and FIT, no HV — spec §2.5): one call that answers directly.
+// 設備情報照会 (IF_x10110; LV and FIT, no HV — docs/external-systems/occto-switching.md §2.5): one call that answers directly.
 import { setCurrentDetails } from '@temporalio/workflow';
 import { facilityQueryInputSchema, type FacilityQueryInput } from '../../../domain/occto-operation-inputs.js';
 import { Abandoned, operationKit, parseOperationInput } from './operation-kit.js';

@@ -1,4 +1,4 @@
-// 使用量情報照会 (LV and HV; none for FIT — spec §2.5): 使用量情報照会申請 (IF_x10210) → its 受付工程
+// 使用量情報照会 (LV and HV; none for FIT — docs/external-systems/occto-switching.md §2.5): 使用量情報照会申請 (IF_x10210) → its 受付工程
 // through the batched poller → the password (IF_x10220) → 使用量情報照会 (IF_x10310), 13 months.
 // The password is valid for at most a month (Appendix A): a query after that applies again. The
 // password is a secret: it lives only in this workflow's memory and in encrypted activity payloads —
