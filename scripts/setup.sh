@@ -28,8 +28,10 @@ ensure_node() {
     fi
     echo "== installing Node.js $node_version (npm package node@$node_version) into .cache/" >&2
     rm -rf "$boot"
-    npm install --prefix "$boot" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-      --allow-scripts=node "node@$node_version" >&2
+    mkdir -p "$boot"
+    # A package of its own, whose allowScripts lets the `node` package's installer run.
+    printf '{"private":true,"dependencies":{"node":"%s"},"allowScripts":{"node":true}}\n' "$node_version" >"$boot/package.json"
+    npm install --prefix "$boot" --no-package-lock --no-audit --no-fund --loglevel=error >&2 || return 1
   fi
   export PATH="$repo_root/node_modules/.bin:$boot/node_modules/.bin:$PATH"
   [ "$(node --version)" = "v$node_version" ]
@@ -48,11 +50,12 @@ ensure_npm_packages() {
 }
 
 # Debian packages, installed only when missing: as root directly, otherwise with sudo; when
-# neither can, a message naming the packages. Arguments: "<check command>|<package>" pairs.
+# neither can, a message naming the packages. Arguments: "<check command>|<package>", split at
+# the last '|' (a check may itself be a pipeline).
 ensure_debian_packages() {
   local missing=() want check pkg
   for want in "$@"; do
-    check=${want%%|*}
+    check=${want%|*}
     pkg=${want##*|}
     bash -c "$check" >/dev/null 2>&1 || missing+=("$pkg")
   done
