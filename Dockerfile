@@ -20,6 +20,7 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY domain ./domain
+COPY platform ./platform
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker

@@ -27,7 +27,7 @@ import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
 import { SINGLE_PARTITION_ARGS } from '../scripts/dev-server-args.js';
 import { startTs } from '../test/support/processes.js';
 import { TEST_CODEC_KEYS } from '../test/support/temporal-env.js';
-import { createDataConverter, failureConverterPath } from '../worker/data-converter.js';
+import { createDataConverter, failureConverterPath } from '../platform/data-converter.js';
 import { WORKFLOWS_INDEX } from '../worker/workflow-source.js';
 import { createWorkerSet } from '../worker/workers.js';
 import { INBOX_SWEEP_WORKFLOW_TYPE, type InboxSweepInput } from '../workflows/occto/incoming-relays.defs.js';

@@ -10,7 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { createOcctoHarness, COMPANY, supplyPoint, switchingInput } from '../test/support/occto-harness.js';
 import { TEST_CODEC_KEYS } from '../test/support/temporal-env.js';
-import { createDataConverter, failureConverterPath } from '../worker/data-converter.js';
+import { createDataConverter, failureConverterPath } from '../platform/data-converter.js';
 import { WORKFLOWS_INDEX } from '../worker/workflow-source.js';
 import { SINGLE_PARTITION_ARGS } from '../scripts/dev-server-args.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';

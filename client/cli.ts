@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Client } from '@temporalio/client';
-import { loadCodecKeys } from '../worker/config.js';
-import { createTemporalClient } from './temporal-client.js';
+import { loadCodecKeys } from '../platform/codec-keys.js';
+import { createTemporalClient } from '../platform/temporal-client.js';
 import {
   DecisionRejectedError,
   InvalidInputError,

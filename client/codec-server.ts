@@ -15,8 +15,8 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import { ValueError, type Payload } from '@temporalio/common';
 import type pino from 'pino';
 import { z } from 'zod';
-import { createLogger } from '../worker/logging.js';
-import { AesGcmPayloadCodec, type CodecKeys } from '../worker/payload-codec.js';
+import { createLogger } from '../platform/logging.js';
+import { AesGcmPayloadCodec, type CodecKeys } from '../platform/payload-codec.js';
 import { can, presentedKey, type ApiKeyStore, type Caller } from './gateway/api-keys.js';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 (standard alphabet)');

@@ -18,7 +18,7 @@ import {
   type ConstructionStatus,
 } from '../workflows/kansai-takusou/construction.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_CONSTRUCTION_KIND, SA_KIND, SA_STAGE } from '../workflows/search-attributes.js';
-import { InvalidInputError } from './switching-in.js';
+import { InvalidInputError } from '../domain/errors.js';
 import { executeDecision } from './update-errors.js';
 import {
   noticeActionUpdate,

@@ -4,7 +4,7 @@
 // national holidays and Dec 29 – Jan 3, which a calendar cannot express). Where Schedules are not
 // available: the long-running watcher workflow.
 import { ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type CalendarSpec, type Client, type ScheduleSpec } from '@temporalio/client';
-import { ensureSchedule } from './schedules.js';
+import { ensureSchedule } from '../platform/schedules.js';
 import { violationsFromZodError } from '../domain/errors.js';
 import { inboxConfigSchema, inboxScheduleId, inboxSweepMinutes, inboxWatcherWorkflowId, type InboxConfig } from '../domain/inbox.js';
 import { switchingOutOptionsSchema, type SwitchingOutOptionsInput } from '../domain/switching-out.js';
@@ -20,7 +20,7 @@ import {
   type InboxWatcherInput,
   type InboxWatcherStatus,
 } from '../workflows/occto/incoming-relays.defs.js';
-import { InvalidInputError } from './switching-in.js';
+import { InvalidInputError } from '../domain/errors.js';
 
 export const INBOX_TIME_ZONE = 'Asia/Tokyo';
 

@@ -31,7 +31,7 @@ import {
   type RequeryRequest,
 } from '../workflows/occto/operations/operation.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_KIND, SA_OPERATION, SA_STAGE, SA_SUPPLY_POINT } from '../workflows/search-attributes.js';
-import { InvalidInputError } from './switching-in.js';
+import { InvalidInputError } from '../domain/errors.js';
 import { executeDecision } from './update-errors.js';
 
 /** The switching support system has no such function for the category or area (docs/external-systems/occto-switching.md §2.5, §5.3). */

@@ -3,9 +3,9 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { TypedSearchAttributes } from '@temporalio/common';
 import { areaOfSupplyPoint } from '../domain/supply-point.js';
 import { CATEGORY_LABELS } from '../domain/categories.js';
-import { formatViolations, violationsFromZodError, type DomainRuleViolation } from '../domain/errors.js';
+import { InvalidInputError, violationsFromZodError } from '../domain/errors.js';
 import { executeDecision } from './update-errors.js';
-import { lifecycleQuery } from './visibility-query.js';
+import { lifecycleQuery } from '../workflows/visibility.defs.js';
 import { switchingInInputSchema, switchingInWorkflowId, type SwitchingInInput } from '../domain/switching-in.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
 import type { switchingInWorkflow } from '../workflows/occto/switching-in.js';
@@ -20,13 +20,8 @@ import {
 } from '../workflows/occto/switching-in.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_STAGE, SA_SUPPLY_POINT } from '../workflows/search-attributes.js';
 
-/** Bad input, with every field and rule named. Nothing was started. */
-export class InvalidInputError extends Error {
-  override name = 'InvalidInputError';
-  constructor(readonly violations: DomainRuleViolation[]) {
-    super(`invalid input: ${formatViolations(violations)}`);
-  }
-}
+// Where callers have always found it; defined with the violations it carries.
+export { InvalidInputError } from '../domain/errors.js';
 
 // Defined next to the Update error translation (one module, no import cycle); re-exported here
 // where callers have always found it.

@@ -33,9 +33,9 @@ import {
   type SwitchingOutStatus,
 } from '../workflows/occto/switching-out.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_DECISION_DUE, SA_KIND, SA_OPERATION, SA_RELAY_NO, SA_STAGE, SA_SUPPLY_POINT } from '../workflows/search-attributes.js';
-import { InvalidInputError } from './switching-in.js';
+import { InvalidInputError } from '../domain/errors.js';
 import { executeDecision } from './update-errors.js';
-import { lifecycleQuery } from './visibility-query.js';
+import { lifecycleQuery } from '../workflows/visibility.defs.js';
 
 /** The caller's role may not see relay data (only switching roles may: win-back ban). */
 export class RoleNotPermittedError extends Error {

@@ -15,8 +15,8 @@ import { webcrypto, X509Certificate, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES, generateApiKey } from '../client/gateway/api-keys.js';
-import { generateCodecKeySpec } from '../worker/payload-codec.js';
-import { createDevPki, devPkiFiles } from '../scripts/dev-pki.js';
+import { generateCodecKeySpec } from '../platform/payload-codec.js';
+import { createDevPki, devPkiFiles } from '../simulators/shared/dev-pki.js';
 
 export interface DevSecretsOptions {
   /** deploy/secrets (created if missing). */
@@ -109,7 +109,7 @@ const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * scripts/dev-pki.ts issues the server certificate for localhost only; in compose the workers
+ * simulators/shared/dev-pki.ts issues the server certificate for localhost only; in compose the workers
  * reach the simulators as https://occto-sim:… and https://takusou-sim:…, and TLS checks the name.
  * Reissues server.pem from the same CA when a name is missing. Runs after createDevPki(), which has
  * loaded @peculiar/x509 (with the metadata shim its dependency needs) — the import below reuses it.

@@ -28,3 +28,11 @@ export function violationsFromZodError(error: z.ZodError, rootField = 'input'): 
     message: issue.message,
   }));
 }
+
+/** Bad input, with every field and rule named. Nothing was started. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(readonly violations: DomainRuleViolation[]) {
+    super(`invalid input: ${formatViolations(violations)}`);
+  }
+}

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOWS_INDEX } from '../worker/workflow-source.js';
-import { failureConverterPath } from '../worker/data-converter.js';
+import { failureConverterPath } from '../platform/data-converter.js';
 
 const out = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
 const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_INDEX, failureConverterPath });

@@ -2,11 +2,11 @@
 // and waits for a person, one is never judged and keeps waiting. Supply point IDs are fixed, so a
 // second run finds the same workflows (idempotent start) instead of adding more.
 import { Connection } from '@temporalio/client';
-import { createTemporalClient } from '../client/temporal-client.js';
+import { createTemporalClient } from '../platform/temporal-client.js';
 import { startSwitchingIn } from '../client/switching-in.js';
 import { ensureNoticeWatcher, startConstruction, startStreetLights } from '../client/construction.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { CodecKeys } from '../worker/payload-codec.js';
+import type { CodecKeys } from '../platform/payload-codec.js';
 import { addDays, jstDate } from '../domain/jst.js';
 import { runOcctoDemo } from './demo-occto.js';
 

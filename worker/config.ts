@@ -17,7 +17,9 @@ import type { StatusTrackingConfig } from '../activities/fleet/fleet.js';
 import { recordsFileSchema } from '../activities/customer-records/records-file.js';
 import { parseDurationMs } from '../domain/durations.js';
 import { autoJudgeRuleSchema, type AutoJudgeRule } from '../domain/switching-out.js';
-import { AesGcmPayloadCodec, parseCodecKeys, type CodecKeys } from './payload-codec.js';
+import type { CodecKeys } from '../platform/payload-codec.js';
+import { valueOrFile, type Env } from '../platform/env-files.js';
+import { loadCodecKeys } from '../platform/codec-keys.js';
 
 export interface WorkerConfig {
   temporal: { address: string; namespace: string };
@@ -43,8 +45,6 @@ export interface WorkerConfig {
   /** Prometheus /metrics (METRICS_ADDRESS) and the decision gauges' refresh (METRICS_DECISIONS_INTERVAL; undefined = off); off when absent. */
   metrics?: { address: string; decisionsIntervalMs?: number };
 }
-
-type Env = Record<string, string | undefined>;
 
 /** Queue groups a worker process can poll (WORKER_QUEUES). */
 export const WORKER_QUEUE_GROUPS = ['workflows', 'occto', 'takusou', 'notify', 'customer-records', 'certificates'] as const;
@@ -152,21 +152,6 @@ export const workerEnvSchema = z.object({
     }),
 });
 
-/** A value from VAR, or from the file named by VAR_FILE (secrets mounted as files). */
-function valueOrFile(env: Env, name: string, problems: string[]): string | undefined {
-  const direct = env[name];
-  const file = env[`${name}_FILE`];
-  if (direct !== undefined && direct !== '') return direct;
-  if (file) {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch (e) {
-      problems.push(`${name}_FILE: cannot read '${file}' (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  return undefined;
-}
-
 /** PEM from VAR_FILE (path) — per company OCCTO_<code>_CERT_FILE, falling back to OCCTO_CERT_FILE. */
 function pemFor(env: Env, company: string | undefined, what: 'CERT' | 'KEY' | 'CA', problems: string[], required: boolean): string | undefined {
   const names = company ? [`OCCTO_${company}_${what}`, `OCCTO_${what}`] : [`OCCTO_${what}`];
@@ -176,20 +161,6 @@ function pemFor(env: Env, company: string | undefined, what: 'CERT' | 'KEY' | 'C
   }
   if (required) problems.push(`${names.map((n) => `${n}_FILE`).join(' or ')} is required (PEM file of the ${what === 'CERT' ? 'client certificate' : 'private key'} for ${company})`);
   return undefined;
-}
-
-export function loadCodecKeys(env: Env = process.env): CodecKeys {
-  const problems: string[] = [];
-  const spec = valueOrFile(env, 'DENKI_PAYLOAD_KEYS', problems);
-  if (problems.length) throw new Error(problems.join('; '));
-  if (!spec) throw new Error('DENKI_PAYLOAD_KEYS (or DENKI_PAYLOAD_KEYS_FILE) is required: "keyId:base64-32-byte-key[,…]" for payload encryption');
-  try {
-    const keys = parseCodecKeys(spec, env.DENKI_PAYLOAD_ACTIVE_KEY || undefined);
-    new AesGcmPayloadCodec(keys); // checks key lengths and the active key now, not at first use
-    return keys;
-  } catch (err) {
-    throw new Error(`DENKI_PAYLOAD_KEYS / DENKI_PAYLOAD_ACTIVE_KEY: ${(err as Error).message}`);
-  }
 }
 
 /** Reads and checks everything, then reports every problem at once (never a secret's value). */

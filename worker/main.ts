@@ -1,12 +1,13 @@
 // Worker process: `npm run worker` (development) or `node dist/worker/main.js` (production).
 import { NativeConnection } from '@temporalio/worker';
 import { loadWorkerConfig, type WorkerQueueGroup } from './config.js';
-import { createLogger, installRuntime, registerSecrets, workerSecrets } from './logging.js';
-import { startDecisionGauges } from './metrics.js';
+import { createLogger, installRuntime, registerSecrets } from '../platform/logging.js';
+import { workerSecrets } from './secrets.js';
+import { startDecisionGauges } from './decision-gauges.js';
 import { workflowSource } from './workflow-source.js';
 import { createWorkerSet } from './workers.js';
-import { createTemporalClient } from '../client/temporal-client.js';
-import { startCertificateChecks } from '../client/certificate-check.js';
+import { createTemporalClient } from '../platform/temporal-client.js';
+import { startCertificateChecks } from './certificate-checks.js';
 import { certificatesOf } from '../activities/certificates/activities.js';
 
 /** WORKER_QUEUES → createWorkerSet's `only` (everything when unset). */

@@ -22,9 +22,9 @@ import { createFleetActivities, type StatusTrackingConfig } from '../activities/
 import { createOcctoActivities } from '../activities/occto/activities.js';
 import { createNotificationActivities } from '../activities/notifications.js';
 import type { OcctoClientConfig } from '../activities/occto/config.js';
-import { createDataConverter } from './data-converter.js';
-import { dispatchWaitInterceptor } from './metrics.js';
-import type { CodecKeys } from './payload-codec.js';
+import { createDataConverter } from '../platform/data-converter.js';
+import { dispatchWaitInterceptor } from '../platform/metrics.js';
+import type { CodecKeys } from '../platform/payload-codec.js';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;

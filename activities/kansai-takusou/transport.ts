@@ -15,7 +15,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, FormData, request } from 'undici';
-import { recordExternalCall, type CallOutcome } from '../../worker/metrics.js';
+import { recordExternalCall, type CallOutcome } from '../../platform/metrics.js';
 import { ALLOWED_FILE_TYPES as DOMAIN_FILE_TYPES, MAX_FILE_BYTES as DOMAIN_MAX_FILE_BYTES, type FileRef } from '../../domain/construction.js';
 import { authHeaders, type TakusouClientConfig } from './config.js';
 import { TakusouFailure } from './contract.js';

@@ -1,7 +1,7 @@
 // One SOAP call to OCCTO as every activity makes it: refuse what the system does not offer, check
 // the request with the wire schema, send it through the paced transport, classify the answer,
 // check the response with the wire schema, write exactly one log line and, for a request that left,
-// count it in the metrics (denki_external_calls_total, worker/metrics.ts). Also the activity
+// count it in the metrics (denki_external_calls_total, platform/metrics.ts). Also the activity
 // context helpers (attempt number, heartbeat) the business files share.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { AreaCode } from '../../domain/areas.js';
 import { operationAvailability, type OcctoOperation } from '../../domain/occto-operations.js';
 import { areaOfSupplyPoint, pointIdProblem } from '../../domain/supply-point.js';
-import { recordExternalCall, recordRateLimitWait, type CallOutcome } from '../../worker/metrics.js';
+import { recordExternalCall, recordRateLimitWait, type CallOutcome } from '../../platform/metrics.js';
 import { OcctoFailure, type Category } from './contract.js';
 import {
   businessFailure,

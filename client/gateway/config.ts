@@ -1,8 +1,8 @@
 // Gateway configuration from the environment (zod, every problem named at once, no secret echoed).
 // The same schema is checked against docker-compose.yml by test/deploy.
 import { z } from 'zod';
-import { loadCodecKeys } from '../../worker/config.js';
-import type { CodecKeys } from '../../worker/payload-codec.js';
+import { loadCodecKeys } from '../../platform/codec-keys.js';
+import type { CodecKeys } from '../../platform/payload-codec.js';
 import { loadApiKeysFile, type ApiKeyStore } from './api-keys.js';
 
 const port = (name: string, dflt: number) =>

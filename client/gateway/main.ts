@@ -9,8 +9,8 @@
 // answers 503 until it is reachable, instead of failing to start.
 import { Connection } from '@temporalio/client';
 import pino from 'pino';
-import { createLogger } from '../../worker/logging.js';
-import { createTemporalClient } from '../temporal-client.js';
+import { createLogger } from '../../platform/logging.js';
+import { createTemporalClient } from '../../platform/temporal-client.js';
 import { loadGatewayConfig } from './config.js';
 import { buildGateway } from './server.js';
 import { registerCodecRoutes } from '../codec-server.js';

@@ -25,10 +25,10 @@ import { switchingOutRoutes } from './routes/switching-out.js';
 import { workRoutes } from './routes/work.js';
 
 export interface GatewayOptions {
-  /** Temporal client with the project's data converter (client/temporal-client.ts). */
+  /** Temporal client with the project's data converter (platform/temporal-client.ts). */
   client: Client;
   apiKeys: ApiKeyStore;
-  /** worker/logging.ts createLogger(): redacts personal fields and secrets. */
+  /** platform/logging.ts createLogger(): redacts personal fields and secrets. */
   logger: pino.Logger;
   /** CSV bulk starts per second (GATEWAY_BULK_ROWS_PER_SECOND); default 20. */
   bulkRowsPerSecond?: number;

@@ -22,7 +22,7 @@ import {
   SA_SUPPLY_POINT,
 } from '../../workflows/search-attributes.js';
 import { HttpError } from './errors.js';
-import { LIFECYCLE_KINDS, lifecycleQuery, type LifecycleFilter, type LifecycleKind } from '../visibility-query.js';
+import { LIFECYCLE_KINDS, lifecycleQuery, type LifecycleFilter, type LifecycleKind } from '../../workflows/visibility.defs.js';
 
 /** Lifecycle kinds as their workflows publish them in DenkiKind. */
 export const KINDS = LIFECYCLE_KINDS;

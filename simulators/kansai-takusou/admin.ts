@@ -6,7 +6,7 @@ import { HttpError, instant, parse, readJson } from '../shared/admin-http.js';
 import { jstDateTime } from '../../activities/kansai-takusou/provisional-wire-format.js';
 import { faultSpecSchema } from './faults.js';
 import { patternSchema } from './patterns.js';
-import type { TakusouSimulator } from './server.js';
+import type { TakusouSimulator } from './simulator.js';
 import type { FaultSpec } from './types.js';
 
 

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { keepStateInFile, type StateFile } from '../shared/state-file.js';
-import { createDevPki, devPkiFiles } from '../../scripts/dev-pki.js';
+import { createDevPki, devPkiFiles } from '../shared/dev-pki.js';
 import { startTakusouSimulator } from './server.js';
 
 const { values } = parseArgs({

@@ -3,9 +3,10 @@
 // plain-HTTP admin API. See docs/external-systems/kansai-takusou.md §12 for the checklist.
 // Authentication is not specified in the source: there is a hook (`auth`), off by default, and no
 // client certificate is asked for.
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { listenPair } from '../shared/servers.js';
+import type { TakusouSimulator } from './simulator.js';
 import pino from 'pino';
 import { TAKUSOU_BASE_PATH, jstDateTime } from '../../activities/kansai-takusou/provisional-wire-format.js';
 import { KANSAI_TD_DEFAULT_MAINTENANCE, maintenanceConfigSchema, type MaintenanceConfig } from '../../domain/maintenance.js';
@@ -18,22 +19,14 @@ import { createTakusouHandler } from './handler.js';
 import { CallLog } from './limits.js';
 import { MaintenanceSchedule } from './maintenance.js';
 import { NoticeStore } from './notices.js';
-import { PatternTable, type Pattern } from './patterns.js';
-import type {
-  AuthHook,
-  CallRecord,
-  FaultSpec,
-  KtdNoticeInput,
-  SimulatorState,
-  SimulatorSummary,
-  TakusouMaintenanceWindow,
-  Timing,
-  Violation,
-} from './types.js';
+import { PatternTable } from './patterns.js';
+import type { AuthHook, Timing } from './types.js';
 
 export type * from './types.js';
 export { PATTERNS, PATTERN_BY_SUFFIX } from './patterns.js';
 export { WEB_SUBMITTED_MOSHIKOMI_NO } from './applications.js';
+
+export type { TakusouSimulator, TakusouSavedState } from './simulator.js';
 
 export interface TakusouSimulatorOptions {
   /** Server certificate and key (PEM), e.g. createDevPki().server. No client certificate is requested. */
@@ -60,42 +53,7 @@ export interface TakusouSimulatorOptions {
   logger?: pino.Logger;
 }
 
-export interface TakusouSimulator {
-  /** Base URL including the path: https://127.0.0.1:<port>/api/low-takusou/ */
-  url: string;
-  /** http://127.0.0.1:<adminPort> */
-  adminUrl: string;
-  clock: { now(): number; set(ms: number): void; advance(ms: number): void };
-  calls(): CallRecord[];
-  violations(): Violation[];
-  state(): SimulatorState;
-  summary(): SimulatorSummary;
-  /** Highest number of requests of APIs 1–18 in flight at once since start / reset. */
-  maxInFlightObserved(): number;
-  /** Pattern for one reference (jigyoshaKanriNo); applies to applications filed after the call. */
-  setPattern(jigyoshaKanriNo: string, pattern: Pattern): void;
-  injectFault(f: FaultSpec): void;
-  /** Adds an ad-hoc window; unless `announce: false` it is published as a MAINTENANCE notice (API 19). Returns that notice's ID. */
-  addMaintenance(w: TakusouMaintenanceWindow): string | undefined;
-  /** Every API answers 503 while on. */
-  forceMaintenance(on: boolean): void;
-  /** A notice from KTD (INFO by default); returns its ID. */
-  addNotice(n: KtdNoticeInput): string;
-  /** Forgets calls, violations, applications, files, notices, overrides, faults, added windows, the force switch and the clock offset. */
-  reset(): void;
-  /** The books a restart must keep (applications, notices, overrides, clock offset): see main.ts --state-file. */
-  exportState(): TakusouSavedState;
-  /** Replaces the books with saved ones. */
-  importState(s: TakusouSavedState): void;
-  close(): Promise<void>;
-}
 
-export interface TakusouSavedState {
-  clockOffsetMs: number;
-  applications: ReturnType<ApplicationStore['saved']>;
-  notices: ReturnType<NoticeStore['saved']>;
-  patternOverrides: Record<string, Pattern>;
-}
 
 const DEFAULT_TIMING: Timing = {
   acceptanceDelayMs: 3_600_000,
@@ -114,26 +72,6 @@ function checkedTiming(t: TakusouSimulatorOptions['timing']): Timing {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`startTakusouSimulator: timing.${k} must be a non-negative number of ms (got ${String(v)})`);
   }
   return timing;
-}
-
-function listen(server: HttpServer | HttpsServer, port: number, host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** Raw TCP sockets (TLS ones included from before the handshake), so close() can end them. */
-function trackSockets(server: HttpServer | HttpsServer): Set<Socket> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  return sockets;
 }
 
 export async function startTakusouSimulator(opts: TakusouSimulatorOptions): Promise<TakusouSimulator> {
@@ -160,7 +98,6 @@ export async function startTakusouSimulator(opts: TakusouSimulatorOptions): Prom
     createTakusouHandler({ basePath, clock, log, patterns, apps, notices, faults, maintenance, timing, sleeper, logger, violationStatus: vs, auth: opts.auth, once }),
   );
   api.on('tlsClientError', (err) => logger.warn({ reason: err.message.slice(0, 200) }, 'takusou simulator: TLS handshake failed'));
-  const apiSockets = trackSockets(api);
 
   const sim: Omit<TakusouSimulator, 'url' | 'adminUrl' | 'close'> = {
     clock: { now: () => clock.now(), set: (ms) => clock.set(ms), advance: (ms) => clock.advance(ms) },
@@ -229,28 +166,11 @@ export async function startTakusouSimulator(opts: TakusouSimulatorOptions): Prom
   };
 
   const admin = createHttpServer(createAdminHandler(sim));
-  const adminSockets = trackSockets(admin);
 
-  const port = await listen(api, opts.port ?? 0, opts.host);
-  let adminPort: number;
-  try {
-    adminPort = await listen(admin, opts.adminPort ?? 0);
-  } catch (e) {
-    api.close();
-    throw e;
-  }
+  const { port, adminPort, close } = await listenPair(api, admin, { port: opts.port, host: opts.host, adminPort: opts.adminPort, beforeClose: () => sleeper.close() });
   const url = `https://127.0.0.1:${port}${basePath}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   logger.info({ url, adminUrl }, 'takusou simulator: listening');
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      sleeper.close();
-      const done = Promise.all([api, admin].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-      for (const s of [...apiSockets, ...adminSockets]) s.destroy();
-      await done;
-    })());
 
   return { ...sim, url, adminUrl, close };
 }

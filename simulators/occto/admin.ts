@@ -10,7 +10,7 @@ import { faultSpecSchema } from './faults.js';
 import { InjectionError, incomingRelayBulkSchema, incomingRelayInputSchema } from './incoming-relays.js';
 import { nextButOneMeterReadingDate, provisionalMeterReadingDay } from './meter-reading.js';
 import { patternSchema } from './patterns.js';
-import type { OcctoSimulator } from './server.js';
+import type { OcctoSimulator } from './simulator.js';
 import type { FaultSpec } from './types.js';
 import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 

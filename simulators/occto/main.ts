@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { keepStateInFile, type StateFile } from '../shared/state-file.js';
 import { isAreaCode, type AreaCode } from '../../domain/areas.js';
-import { createDevPki, devPkiFiles } from '../../scripts/dev-pki.js';
+import { createDevPki, devPkiFiles } from '../shared/dev-pki.js';
 import { startOcctoSimulator, type OcctoSimulatorOptions } from './server.js';
 
 const { values } = parseArgs({

@@ -1,29 +1,30 @@
 // A faithful fake of the OCCTO スイッチング支援システム: a real HTTPS server (mutual TLS) on
 // 127.0.0.1 speaking the provisional SOAP wire format, plus a plain-HTTP admin API.
 // See docs/external-systems/occto-switching.md §12 for the checklist it follows.
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { listenPair } from '../shared/servers.js';
+import type { OcctoSimulator } from './simulator.js';
 import pino from 'pino';
 import { SOAP_ENDPOINT_PATH } from '../../activities/occto/provisional-wire-format.js';
 import { isAreaCode, type AreaCode } from '../../domain/areas.js';
 import { companyCodeProblem } from '../../domain/company.js';
 import { OCCTO_DEFAULT_MAINTENANCE, type MaintenanceConfig } from '../../domain/maintenance.js';
 import { createAdminHandler } from './admin.js';
-import { ApplicationStore, type Application } from './applications.js';
-import { IncomingRelayStore, type IncomingRelay, type IncomingRelayBulkInput, type IncomingRelayInput } from './incoming-relays.js';
+import { ApplicationStore } from './applications.js';
+import { IncomingRelayStore, type IncomingRelayInput } from './incoming-relays.js';
 import { numberer } from './numbering.js';
 import { SIMULATED_NEW_RETAILER, SIMULATED_RETAILERS, checkedSimulatedRetailers, operatorList, type SimulatedRetailer } from './operators.js';
 import { createSimClock } from '../shared/clock.js';
 import { FaultQueue } from './faults.js';
 import { MaintenanceSchedule } from './maintenance.js';
-import { PatternTable, type Pattern } from './patterns.js';
+import { PatternTable } from './patterns.js';
 import { RateAccounting } from './rate-accounting.js';
-import { RelayStore, type Relay } from './relays.js';
+import { RelayStore } from './relays.js';
 import { Sleeper } from '../shared/sleeper.js';
 import { createSoapHandler, type Timing } from './soap-handler.js';
 import { buildState, incomingRelayView } from './state-view.js';
-import type { AdHocWindow, CallRecord, FaultSpec, IncomingRelayView, SimCompany, SimulatorState, SimulatorSummary, Violation } from './types.js';
+import type { SimCompany } from './types.js';
 import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
 
 export type * from './types.js';
@@ -32,6 +33,8 @@ export { nextButOneMeterReadingDate, nextMeterReadingDate, provisionalMeterReadi
 export { SIMULATED_CURRENT_RETAILER, SIMULATED_NEW_RETAILER, SIMULATED_RETAILERS, type SimulatedRetailer } from './operators.js';
 export { InjectionError, incomingRelayBulkSchema, incomingRelayInputSchema, type IncomingRelayBulkInput, type IncomingRelayInput } from './incoming-relays.js';
 export { facilityOf, usageOf } from './facility.js';
+
+export type { OcctoSimulator, OcctoSavedState } from './simulator.js';
 
 export interface OcctoSimulatorOptions {
   tls: { cert: string; key: string; ca: string }; // PEM
@@ -55,44 +58,7 @@ export interface OcctoSimulatorOptions {
   logger?: pino.Logger;
 }
 
-export interface OcctoSimulator {
-  /** https://127.0.0.1:<port> */
-  url: string;
-  /** url + SOAP_ENDPOINT_PATH */
-  endpoint: string;
-  /** http://127.0.0.1:<adminPort> */
-  adminUrl: string;
-  clock: { now(): number; set(ms: number): void; advance(ms: number): void };
-  calls(): CallRecord[];
-  violations(): Violation[];
-  state(): SimulatorState;
-  summary(): SimulatorSummary;
-  setPattern(supplyPointId: string, pattern: Pattern): void;
-  injectFault(f: FaultSpec): void;
-  addMaintenance(w: AdHocWindow): void;
-  /** A 廃止取次 from a simulated new retailer to one of our companies. Throws ZodError / InjectionError. */
-  injectIncomingRelay(input: IncomingRelayInput): IncomingRelayView;
-  /** `count` such relays at fresh synthetic points with synthetic customers (benchmarks). */
-  injectIncomingRelays(input: IncomingRelayBulkInput): IncomingRelayView[];
-  /** The simulated new retailer cancels (取消) its relay; idempotent; InjectionError 404 / 409. */
-  cancelIncomingRelay(haishiToritsugiNo: string): IncomingRelayView;
-  /** Forgets calls, violations, relays, applications, overrides, faults, added windows, and the clock offset; registers the seed relays again. */
-  reset(): void;
-  /** The books a restart must keep (relays both ways, applications, overrides, clock offset): see main.ts --state-file. */
-  exportState(): OcctoSavedState;
-  /** Replaces the books with saved ones (the seed relays included). */
-  importState(s: OcctoSavedState): void;
-  close(): Promise<void>;
-}
 
-export interface OcctoSavedState {
-  clockOffsetMs: number;
-  relays: Relay[];
-  incomingRelays: IncomingRelay[];
-  lastBulkSerial: number;
-  applications: Application[];
-  patternOverrides: Record<string, Pattern>;
-}
 
 const DEFAULT_TIMING: Timing = { judgementDelayMs: 60_000, processingDelayMs: 120_000, slowMs: 3_000, hangMs: 60_000 };
 
@@ -119,26 +85,6 @@ function checkedTiming(t: OcctoSimulatorOptions['timing']): Timing {
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`startOcctoSimulator: timing.${k} must be a non-negative number of ms (got ${String(v)})`);
   }
   return timing;
-}
-
-function listen(server: HttpServer | HttpsServer, port: number, host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** Raw TCP sockets (TLS ones included from before the handshake), so close() can end them. */
-function trackSockets(server: HttpServer | HttpsServer): Set<Socket> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  return sockets;
 }
 
 export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<OcctoSimulator> {
@@ -187,7 +133,6 @@ export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<
     createSoapHandler({ clock, companies, rates, patterns, books, faults, maintenance, timing, sleeper, logger, once }),
   );
   soap.on('tlsClientError', (err) => logger.warn({ reason: err.message.slice(0, 200) }, 'occto simulator: TLS handshake refused'));
-  const soapSockets = trackSockets(soap);
 
   const sim: Omit<OcctoSimulator, 'url' | 'endpoint' | 'adminUrl' | 'close'> = {
     clock: { now: () => clock.now(), set: (ms) => clock.set(ms), advance: (ms) => clock.advance(ms) },
@@ -243,28 +188,11 @@ export async function startOcctoSimulator(opts: OcctoSimulatorOptions): Promise<
   };
 
   const admin = createHttpServer(createAdminHandler(sim));
-  const adminSockets = trackSockets(admin);
 
-  const port = await listen(soap, opts.port ?? 0, opts.host);
-  let adminPort: number;
-  try {
-    adminPort = await listen(admin, opts.adminPort ?? 0);
-  } catch (e) {
-    soap.close();
-    throw e;
-  }
+  const { port, adminPort, close } = await listenPair(soap, admin, { port: opts.port, host: opts.host, adminPort: opts.adminPort, beforeClose: () => sleeper.close() });
   const url = `https://127.0.0.1:${port}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   logger.info({ url, adminUrl, companies: [...companies.keys()] }, 'occto simulator: listening');
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      sleeper.close();
-      const done = Promise.all([soap, admin].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-      for (const s of [...soapSockets, ...adminSockets]) s.destroy();
-      await done;
-    })());
 
   return { ...sim, url, endpoint: `${url}${SOAP_ENDPOINT_PATH}`, adminUrl, close };
 }

@@ -20,7 +20,7 @@ import { interpretResponse } from '../../activities/kansai-takusou/errors.js';
 import { MAX_FILE_BYTES, type ServiceName } from '../../activities/kansai-takusou/provisional-wire-format.js';
 import { createTransport, type Transport } from '../../activities/kansai-takusou/transport.js';
 import type { ConstructionKind, FileRef } from '../../domain/construction.js';
-import { createDevPki, type DevPki } from '../../scripts/dev-pki.js';
+import { createDevPki, type DevPki } from '../../simulators/shared/dev-pki.js';
 import { startTakusouSimulator, type TakusouSimulator } from '../../simulators/kansai-takusou/server.js';
 
 // ---------------------------------------------------------------------------------------------

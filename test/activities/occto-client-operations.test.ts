@@ -14,7 +14,7 @@ import { createOcctoActivities } from '../../activities/occto/activities.js';
 import { parseOcctoClientConfig } from '../../activities/occto/config.js';
 import { OcctoFailure, type Category, type Customer } from '../../activities/occto/contract.js';
 import { addDays, jstDate } from '../../domain/jst.js';
-import { createDevPki, type DevPki, type PemPair } from '../../scripts/dev-pki.js';
+import { createDevPki, type DevPki, type PemPair } from '../../simulators/shared/dev-pki.js';
 import {
   nextButOneMeterReadingDate,
   SIMULATED_NEW_RETAILER,

@@ -11,7 +11,7 @@ import { createOcctoActivities } from '../../activities/occto/activities.js';
 import { parseOcctoClientConfig } from '../../activities/occto/config.js';
 import { OcctoFailure, type Customer, type RegisterRelayInput } from '../../activities/occto/contract.js';
 import { ERROR_CODES, type ErrorCode } from '../../activities/occto/provisional-wire-format.js';
-import { createDevPki, type DevPki, type PemPair } from '../../scripts/dev-pki.js';
+import { createDevPki, type DevPki, type PemPair } from '../../simulators/shared/dev-pki.js';
 import { startOcctoSimulator, syntheticPointId, type OcctoSimulator } from '../../simulators/occto/server.js';
 
 // ---------------------------------------------------------------------------------------------

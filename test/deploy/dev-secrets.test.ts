@@ -17,7 +17,7 @@ import { createCaller } from '../../activities/occto/caller.js';
 import { createTransport as createOcctoTransport } from '../../activities/occto/transport.js';
 import { createTransport as createTakusouTransport } from '../../activities/kansai-takusou/transport.js';
 import { ROLES } from '../../client/gateway/api-keys.js';
-import { createDevPki } from '../../scripts/dev-pki.js';
+import { createDevPki } from '../../simulators/shared/dev-pki.js';
 import { devSecretFiles, ensureDevSecrets } from '../../deploy/dev-secrets.js';
 import { startTs, type Proc } from '../support/processes.js';
 import { hostEnv, type Ctx } from './compose-checks.js';
@@ -104,7 +104,7 @@ describe('dev secrets for the compose stack', () => {
     expect(takusouPkiCompany).toMatch(/^\d{5}$/);
     await createDevPki({ companies: [takusouPkiCompany!], dir: pki });
     expect(mtimes(pki)).toEqual(before);
-    // A certificate renewed by scripts/dev-pki.ts (without the names) gets them back on the next run.
+    // A certificate renewed by simulators/shared/dev-pki.ts (without the names) gets them back on the next run.
     rmSync(join(pki, 'server.pem'));
     rmSync(join(pki, 'server-key.pem'));
     const renewed = await ensureDevSecrets({ dir, companies, serverNames });

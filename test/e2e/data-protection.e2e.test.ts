@@ -29,8 +29,8 @@ import { constructionInput, constructionRef } from '../support/takusou-harness.j
 import { occtoWorkerEnv, startOcctoSimulatorProcess, startTakusouSimulatorProcess, startTogether, takusouWorkerEnv, type OcctoSimulatorProcess, type TakusouSimulatorProcess } from '../support/e2e-simulators.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { SINGLE_PARTITION_ARGS } from '../../scripts/dev-server-args.js';
-import { createDataConverter } from '../../worker/data-converter.js';
-import { generateCodecKeySpec, parseCodecKeys } from '../../worker/payload-codec.js';
+import { createDataConverter } from '../../platform/data-converter.js';
+import { generateCodecKeySpec, parseCodecKeys } from '../../platform/payload-codec.js';
 import { startCodecServer, type CodecAuditLogger } from '../../client/codec-server.js';
 import { ApiKeyStore, generateApiKey } from '../../client/gateway/api-keys.js';
 import { getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';

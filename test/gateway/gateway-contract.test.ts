@@ -10,7 +10,7 @@ import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type z } from 'zod';
 import { ROLES, ROLE_PERMISSIONS, can } from '../../client/gateway/api-keys.js';
-import { createTemporalClient } from '../../client/temporal-client.js';
+import { createTemporalClient } from '../../platform/temporal-client.js';
 import { switchingInInputSchema } from '../../domain/switching-in.js';
 import { APPLICATION_OPERATIONS } from '../../domain/occto-operation-inputs.js';
 import { startTs } from '../support/processes.js';

@@ -15,7 +15,7 @@ import { constructionInput, constructionRef } from '../support/takusou-harness.j
 import { createDevServerEnv, TEST_CODEC_KEYS } from '../support/temporal-env.js';
 import { inject } from 'vitest';
 import pino from 'pino';
-import { createDevPki } from '../../scripts/dev-pki.js';
+import { createDevPki } from '../../simulators/shared/dev-pki.js';
 import { startTakusouSimulator, type TakusouSimulator } from '../../simulators/kansai-takusou/server.js';
 import { takusouClientConfigSchema } from '../../activities/kansai-takusou/config.js';
 import { createWorkerSet } from '../../worker/workers.js';

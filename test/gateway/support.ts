@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type pino from 'pino';
 import { ApiKeyStore, generateApiKey, ROLES, type Role } from '../../client/gateway/api-keys.js';
 import { buildGateway, type GatewayOptions } from '../../client/gateway/server.js';
-import { createLogger } from '../../worker/logging.js';
+import { createLogger } from '../../platform/logging.js';
 
 export const KEYS = Object.fromEntries(ROLES.map((r) => [r, generateApiKey(`test-${r}`, r)])) as Record<Role, ReturnType<typeof generateApiKey>>;
 export const API_KEYS = new ApiKeyStore(ROLES.map((r) => KEYS[r].entry));

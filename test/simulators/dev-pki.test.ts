@@ -1,10 +1,10 @@
-// scripts/dev-pki.ts: certificates Node's TLS accepts, and reuse of the files in `dir`.
+// simulators/shared/dev-pki.ts: certificates Node's TLS accepts, and reuse of the files in `dir`.
 import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDevPki, devPkiFiles } from '../../scripts/dev-pki.js';
+import { createDevPki, devPkiFiles } from '../../simulators/shared/dev-pki.js';
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -22,7 +22,7 @@ import {
   type ServiceName,
 } from '../../activities/kansai-takusou/provisional-wire-format.js';
 import { pointIdProblem } from '../../domain/supply-point.js';
-import { createDevPki, type DevPki } from '../../scripts/dev-pki.js';
+import { createDevPki, type DevPki } from '../../simulators/shared/dev-pki.js';
 import { WEB_SUBMITTED_MOSHIKOMI_NO, startTakusouSimulator, type TakusouSimulator } from '../../simulators/kansai-takusou/server.js';
 
 const COMPANY = '12346';

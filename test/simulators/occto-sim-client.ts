@@ -8,7 +8,7 @@ import {
   type Operation,
   type WireCategory,
 } from '../../activities/occto/provisional-wire-format.js';
-import type { PemPair } from '../../scripts/dev-pki.js';
+import type { PemPair } from '../../simulators/shared/dev-pki.js';
 
 export interface Caller {
   call(op: Operation, body: Record<string, unknown>, opts?: CallOptions): Promise<CallResponse>;

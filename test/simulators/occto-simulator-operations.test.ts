@@ -21,7 +21,7 @@ import {
   type Operation,
   type WireCategory,
 } from '../../activities/occto/provisional-wire-format.js';
-import { createDevPki, type DevPki } from '../../scripts/dev-pki.js';
+import { createDevPki, type DevPki } from '../../simulators/shared/dev-pki.js';
 import {
   nextButOneMeterReadingDate,
   nextMeterReadingDate,

@@ -15,7 +15,7 @@ import {
   type RelayRecord,
 } from '../../activities/occto/provisional-wire-format.js';
 import { addDays } from '../../domain/jst.js';
-import { createDevPki, type DevPki, type PemPair } from '../../scripts/dev-pki.js';
+import { createDevPki, type DevPki, type PemPair } from '../../simulators/shared/dev-pki.js';
 import { MAINTENANCE_FAULT_CODE } from '../../activities/occto/provisional-wire-format.js';
 import {
   nextButOneMeterReadingDate,

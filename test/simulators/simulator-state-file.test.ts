@@ -9,7 +9,7 @@ import { Agent, FormData, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELAY_STATUS, SUCCESS_RESULT_CODE, relayResultResponseSchema } from '../../activities/occto/provisional-wire-format.js';
 import { ACCEPTANCE_RESULT, acceptanceResponseSchema } from '../../activities/kansai-takusou/provisional-wire-format.js';
-import { createDevPki, type DevPki } from '../../scripts/dev-pki.js';
+import { createDevPki, type DevPki } from '../../simulators/shared/dev-pki.js';
 import { startOcctoSimulator, syntheticPointId, type OcctoSimulator } from '../../simulators/occto/server.js';
 import { startTakusouSimulator, type TakusouSimulator } from '../../simulators/kansai-takusou/server.js';
 import { keepStateInFile, readStateFile } from '../../simulators/shared/state-file.js';

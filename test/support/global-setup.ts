@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { WORKFLOWS_INDEX } from '../../worker/workflow-source.js';
-import { failureConverterPath } from '../../worker/data-converter.js';
+import { failureConverterPath } from '../../platform/data-converter.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

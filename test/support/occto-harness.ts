@@ -3,14 +3,14 @@
 // environment, and a client with the same payload encryption.
 import { afterAll, beforeAll, inject } from 'vitest';
 import { Client } from '@temporalio/client';
-import { createDataConverter } from '../../worker/data-converter.js';
+import { createDataConverter } from '../../platform/data-converter.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { followTemporalClock } from './follow-temporal-clock.js';
-import { createDevPki, type DevPki } from '../../scripts/dev-pki.js';
+import { createDevPki, type DevPki } from '../../simulators/shared/dev-pki.js';
 import { startOcctoSimulator, type OcctoSimulator, type OcctoSimulatorOptions } from '../../simulators/occto/server.js';
 import { createWorkerSet, type WorkerSet } from '../../worker/workers.js';
-import type { CodecKeys } from '../../worker/payload-codec.js';
+import type { CodecKeys } from '../../platform/payload-codec.js';
 import { TEST_CODEC_KEYS, createTimeSkippingEnv } from './temporal-env.js';
 import { parseOcctoClientConfig } from '../../activities/occto/config.js';
 import type { StatusTrackingConfig } from '../../activities/fleet/fleet.js';

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { followTemporalClock } from './follow-temporal-clock.js';
-import { createDevPki } from '../../scripts/dev-pki.js';
+import { createDevPki } from '../../simulators/shared/dev-pki.js';
 import { startTakusouSimulator, type TakusouSimulator, type TakusouSimulatorOptions } from '../../simulators/kansai-takusou/server.js';
 import { createWorkerSet, type WorkerSet } from '../../worker/workers.js';
 import { takusouClientConfigSchema } from '../../activities/kansai-takusou/config.js';

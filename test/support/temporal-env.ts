@@ -8,8 +8,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { SINGLE_PARTITION_ARGS } from '../../scripts/dev-server-args.js';
-import { createDataConverter } from '../../worker/data-converter.js';
-import { parseCodecKeys } from '../../worker/payload-codec.js';
+import { createDataConverter } from '../../platform/data-converter.js';
+import { parseCodecKeys } from '../../platform/payload-codec.js';
 
 /**
  * The tests' payload key: fixed (test-only, not a secret) so that recorded histories in

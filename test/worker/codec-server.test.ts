@@ -7,7 +7,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, registerCodecRoutes, startCodecServer, type CodecAuditLogger } from '../../client/codec-server.js';
 import { ApiKeyStore, generateApiKey } from '../../client/gateway/api-keys.js';
-import { AesGcmPayloadCodec, ENCODING, KEY_ID_METADATA, generateCodecKeySpec, parseCodecKeys } from '../../worker/payload-codec.js';
+import { AesGcmPayloadCodec, ENCODING, KEY_ID_METADATA, generateCodecKeySpec, parseCodecKeys } from '../../platform/payload-codec.js';
 
 const WEB_UI = 'http://localhost:8233';
 const keys = parseCodecKeys(`${generateCodecKeySpec('k1')},${generateCodecKeySpec('k2')}`);

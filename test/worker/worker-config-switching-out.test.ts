@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../worker/config.js';
-import { generateCodecKeySpec } from '../../worker/payload-codec.js';
+import { generateCodecKeySpec } from '../../platform/payload-codec.js';
 import { configError, type Env } from '../support/worker-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worker-config-so-'));

@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevPki, devPkiFiles, type DevPki } from '../../scripts/dev-pki.js';
-import { loadCodecKeys, loadWorkerConfig } from '../../worker/config.js';
-import { generateCodecKeySpec, parseCodecKeys } from '../../worker/payload-codec.js';
+import { createDevPki, devPkiFiles, type DevPki } from '../../simulators/shared/dev-pki.js';
+import { loadWorkerConfig } from '../../worker/config.js';
+import { loadCodecKeys } from '../../platform/codec-keys.js';
+import { generateCodecKeySpec, parseCodecKeys } from '../../platform/payload-codec.js';
 import { configError, type Env } from '../support/worker-config.js';
 
 const COMPANY = '12346';

@@ -11,7 +11,7 @@ import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createDevServerEnv } from '../support/temporal-env.js';
-import { createDevPki, type PemPair } from '../../scripts/dev-pki.js';
+import { createDevPki, type PemPair } from '../../simulators/shared/dev-pki.js';
 import { createWorkerSet, type WorkerSet } from '../../worker/workers.js';
 import { TEST_CODEC_KEYS } from '../support/temporal-env.js';
 import { parseOcctoClientConfig } from '../../activities/occto/config.js';
@@ -22,7 +22,7 @@ import {
   CERTIFICATE_EXPIRY_WORKFLOW_ID,
   checkCertificatesAtStart,
   ensureCertificateExpirySchedule,
-} from '../../client/certificate-check.js';
+} from '../../worker/certificate-checks.js';
 import {
   CERTIFICATES_TASK_QUEUE,
   CERTIFICATE_EXPIRY_WORKFLOW_TYPE,

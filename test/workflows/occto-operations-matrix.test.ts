@@ -24,7 +24,7 @@ import { DecisionRejectedError, InvalidInputError } from '../../client/switching
 import { OPERATION_TERMINAL, type ApplicationOutcome, type FacilityQueryResult, type OperationStage, type OperationStatus, type UsageQueryResult } from '../../workflows/occto/operations/operation.defs.js';
 import { WORKFLOWS_TASK_QUEUE } from '../../domain/task-queues.js';
 import { nextButOneMeterReadingDate } from '../../simulators/occto/meter-reading.js';
-import { AesGcmPayloadCodec } from '../../worker/payload-codec.js';
+import { AesGcmPayloadCodec } from '../../platform/payload-codec.js';
 import type { Category } from '../../domain/categories.js';
 import { addDays, jstDate, jstDateTimeMs, jstParts } from '../../domain/jst.js';
 import { SA_AWAITING_HUMAN } from '../../workflows/search-attributes.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, inject } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { createDataConverter } from '../../worker/data-converter.js';
+import { createDataConverter } from '../../platform/data-converter.js';
 import { TEST_CODEC_KEYS } from '../support/temporal-env.js';
 import { HISTORIES_DIR } from '../support/replay-fixtures.js';
 

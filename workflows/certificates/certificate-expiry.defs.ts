@@ -1,5 +1,5 @@
 // The OCCTO client-certificate expiry check: names, input, report and the rule that classifies a
-// certificate. Shared by the workflow, the Schedule (client/certificate-check.ts) and the check
+// certificate. Shared by the workflow, the Schedule (worker/certificate-checks.ts) and the check
 // the worker runs once at start.
 import type { ClientCertificateReading } from '../../activities/certificates/contract.js';
 

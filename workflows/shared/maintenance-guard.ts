@@ -5,16 +5,16 @@
 import { ApplicationFailure, ActivityFailure, metricMeter, patched, sleep } from '@temporalio/workflow';
 import { activeMaintenanceWindow, type AdHocWindow, type MaintenanceConfig } from '../../domain/maintenance.js';
 import type { AreaCode } from '../../domain/areas.js';
+import { METRICS } from '../../domain/metric-names.js';
 
 /** Calls are not started within this lead time before a known window, */
 export const WINDOW_LEAD_MS = 2 * 60_000;
 /** … nor until this long after it ends (our clock and the system's are not the same clock). */
 export const WINDOW_TAIL_MS = 60_000;
 
-/** Waits started, by system and kind (announced = a known window, unannounced = after a 503). */
-export const MAINTENANCE_WAITS_METRIC = 'denki_maintenance_waits_total';
-/** Seconds each wait lasted (workflow time), recorded when it ends; by system and kind. */
-export const MAINTENANCE_WAIT_SECONDS_METRIC = 'denki_maintenance_wait_seconds';
+/** Waits started, and the seconds each lasted: by system and kind (names in domain/metric-names.ts). */
+export const MAINTENANCE_WAITS_METRIC = METRICS.maintenanceWaits;
+export const MAINTENANCE_WAIT_SECONDS_METRIC = METRICS.maintenanceWaitSeconds;
 
 type WaitKind = 'announced' | 'unannounced';
 

@@ -3,13 +3,11 @@
 //
 // Until installRuntime() turns metrics on (METRICS_ADDRESS), every recorder here writes to a no-op
 // meter: activities, tests and scripts call them unconditionally at no cost. The workflow side
-// (maintenance waits) lives in workflows/shared/maintenance-guard.ts and uses the workflow's meter.
+// (maintenance waits) lives in workflows/shared/maintenance-guard.ts and uses the workflow's meter;
+// the decision gauges, which read visibility, in worker/decision-gauges.ts. Names: domain/metric-names.ts.
 import { noopMetricMeter, type MetricCounter, type MetricGauge, type MetricHistogram, type MetricMeter } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import { MAINTENANCE_WAIT_SECONDS_METRIC } from '../workflows/shared/maintenance-guard.js';
-import { LIFECYCLE_KINDS } from '../client/visibility-query.js';
+import { METRICS } from '../domain/metric-names.js';
 
 /** The external systems we call. */
 export type ExternalSystem = 'occto' | 'kansai-takusou';
@@ -34,16 +32,7 @@ export type CallOutcome =
 /** Where a call waited for the rate limit: the task queue's dispatch, or the in-process spacer. */
 export type RateLimitStage = 'dispatch' | 'spacer';
 
-export const METRICS = {
-  externalCalls: 'denki_external_calls_total',
-  externalCallDuration: 'denki_external_call_duration_seconds',
-  rateLimitWait: 'denki_rate_limit_wait_seconds',
-  maintenanceWaits: 'denki_maintenance_waits_total',
-  maintenanceWaitSeconds: MAINTENANCE_WAIT_SECONDS_METRIC,
-  decisionsAwaiting: 'denki_decisions_awaiting',
-  decisionsOverdue: 'denki_decisions_overdue',
-  decisionsRefreshFailures: 'denki_decisions_refresh_failures_total',
-} as const;
+export { METRICS };
 
 /**
  * Histogram buckets (the runtime's default, 50…10000, suits milliseconds, not our seconds).
@@ -61,7 +50,7 @@ export function prometheusExporter(bindAddress: string) {
   return { prometheus: { bindAddress, histogramBucketOverrides: HISTOGRAM_BUCKETS } };
 }
 
-interface Instruments {
+export interface Instruments {
   calls: MetricCounter;
   callDuration: MetricHistogram;
   rateLimitWait: MetricHistogram;
@@ -84,7 +73,8 @@ export function metricsEnabled(): boolean {
   return meter !== noopMetricMeter;
 }
 
-function get(): Instruments {
+/** This process's instruments on the current meter (created on first use). */
+export function metricInstruments(): Instruments {
   return (instruments ??= {
     calls: meter.createCounter(METRICS.externalCalls, '', 'Requests sent to an external system, by system, api, company and outcome'),
     callDuration: meter.createHistogram(METRICS.externalCallDuration, 'float', 's', 'Time from a request leaving to its answer (or failure), by system, api and outcome'),
@@ -101,14 +91,14 @@ const seconds = (ms: number) => Math.max(0, ms) / 1000;
 /** One request that left for an external system (not one refused before sending). */
 export function recordExternalCall(c: { system: ExternalSystem; api: string; company: string; outcome: CallOutcome; durationMs: number }): void {
   const tags = { system: c.system, api: c.api, company: c.company, outcome: c.outcome };
-  const i = get();
+  const i = metricInstruments();
   i.calls.add(1, tags);
   i.callDuration.record(seconds(c.durationMs), tags);
 }
 
 /** A wait for the rate limit of `queue` (the task queue, e.g. occto.12345). */
 export function recordRateLimitWait(w: { system: ExternalSystem; queue: string; stage: RateLimitStage; waitedMs: number }): void {
-  get().rateLimitWait.record(seconds(w.waitedMs), { system: w.system, queue: w.queue, stage: w.stage });
+  metricInstruments().rateLimitWait.record(seconds(w.waitedMs), { system: w.system, queue: w.queue, stage: w.stage });
 }
 
 /**
@@ -123,77 +113,3 @@ export function dispatchWaitInterceptor(system: ExternalSystem): ActivityInterce
   };
 }
 
-/** Every DenkiKind a workflow sets; anything else is counted as `other`. */
-export const DECISION_KINDS = LIFECYCLE_KINDS;
-
-const AWAITING = `DenkiAwaitingHuman = true AND ExecutionStatus = 'Running'`;
-
-export interface DecisionCounts {
-  awaiting: Record<string, number>;
-  overdue: Record<string, number>;
-}
-
-/** Visibility counts of running workflows awaiting a person (and overdue ones) per kind. */
-export async function countDecisions(client: Client, now = new Date()): Promise<DecisionCounts> {
-  const count = async (q: string) => (await client.workflow.count(q)).count;
-  const due = `DenkiDecisionDue < '${now.toISOString()}'`;
-  const [total, totalOverdue, ...perKind] = await Promise.all([
-    count(AWAITING),
-    count(`${AWAITING} AND ${due}`),
-    ...DECISION_KINDS.flatMap((k) => [count(`${AWAITING} AND DenkiKind = '${k}'`), count(`${AWAITING} AND DenkiKind = '${k}' AND ${due}`)]),
-  ]);
-  const awaiting: Record<string, number> = {};
-  const overdue: Record<string, number> = {};
-  DECISION_KINDS.forEach((k, i) => {
-    awaiting[k] = perKind[2 * i] ?? 0;
-    overdue[k] = perKind[2 * i + 1] ?? 0;
-  });
-  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-  // Visibility is eventually consistent: the separate counts may disagree by a moment.
-  awaiting['other'] = Math.max(0, (total ?? 0) - sum(awaiting));
-  overdue['other'] = Math.max(0, (totalOverdue ?? 0) - sum(overdue));
-  return { awaiting, overdue };
-}
-
-export interface DecisionGauges {
-  /** Resolves after the refresh in progress (if any) has finished. */
-  stop(): Promise<void>;
-  /** The refresh that is running or the next one (tests, start-up). */
-  refresh(): Promise<void>;
-}
-
-/**
- * Refreshes denki_decisions_awaiting / denki_decisions_overdue every `intervalMs` from visibility.
- * A failed refresh keeps the last values, counts a failure and logs once until one succeeds.
- */
-export function startDecisionGauges(o: { client: Client; intervalMs: number; logger: Logger }): DecisionGauges {
-  let failing = false;
-  let running: Promise<void> | undefined;
-  const refresh = () =>
-    (running ??= (async () => {
-      try {
-        const counts = await countDecisions(o.client);
-        const i = get();
-        for (const [kind, n] of Object.entries(counts.awaiting)) i.awaiting.set(n, { kind });
-        for (const [kind, n] of Object.entries(counts.overdue)) i.overdue.set(n, { kind });
-        if (failing) o.logger.info({ event: 'metrics.decisions' }, 'decision gauges refreshed again');
-        failing = false;
-      } catch (err) {
-        get().refreshFailures.add(1);
-        if (!failing) o.logger.warn({ event: 'metrics.decisions', err }, 'decision gauges: visibility query failed; keeping the last values');
-        failing = true;
-      } finally {
-        running = undefined;
-      }
-    })());
-  void refresh();
-  const timer = setInterval(() => void refresh(), o.intervalMs);
-  timer.unref();
-  return {
-    refresh,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}

@@ -1,9 +1,9 @@
-// worker/metrics.ts and its configuration, without a runtime (the exporter itself is exercised by
+// platform/metrics.ts and its configuration, without a runtime (the exporter itself is exercised by
 // metrics.e2e.test.ts against a worker process): METRICS_* variables, the outcome every
 // classification of activities/*/errors.ts is counted under, and the metric names and buckets.
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../worker/config.js';
-import { HISTOGRAM_BUCKETS, METRICS, prometheusExporter, type CallOutcome } from '../../worker/metrics.js';
+import { HISTOGRAM_BUCKETS, METRICS, prometheusExporter, type CallOutcome } from '../../platform/metrics.js';
 import { occtoOutcome } from '../../activities/occto/caller.js';
 import { businessFailure, classifyTransportError as occtoTransportError, interpretResponse as occtoResponse, malformed } from '../../activities/occto/errors.js';
 import { OcctoFailure } from '../../activities/occto/contract.js';

@@ -1,8 +1,8 @@
 // A Temporal Client with the project's data converter (payload encryption), for business apps,
 // the CLI and tests.
 import { Client, Connection } from '@temporalio/client';
-import { createDataConverter } from '../worker/data-converter.js';
-import type { CodecKeys } from '../worker/payload-codec.js';
+import { createDataConverter } from './data-converter.js';
+import type { CodecKeys } from './payload-codec.js';
 
 export interface ClientOptions {
   address?: string;

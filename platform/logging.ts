@@ -9,11 +9,10 @@
 //     shaped like a secret or a contact detail (private-key PEM blocks, Bearer/Basic credentials,
 //     gateway API keys, e-mail addresses, Japanese phone numbers) is replaced.
 // Also the one Runtime.install of the process: the runtime's logs through pino, and Prometheus
-// metrics when an address is given (worker/metrics.ts).
+// metrics when an address is given (platform/metrics.ts).
 import pino from 'pino';
 import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/worker';
 import { prometheusExporter, useMetricMeter } from './metrics.js';
-import type { WorkerConfig } from './config.js';
 
 /** Keys whose values never reach a log line (compared in lower case, without '-' and '_'). */
 export const REDACTED_KEYS = [
@@ -93,15 +92,6 @@ export function registerSecrets(values: Iterable<string | undefined>): void {
   // Longest first, so a secret containing another is replaced whole.
   const all = [...secrets].sort((a, b) => b.length - a.length);
   secretPattern = all.length ? new RegExp(all.map(escapeRe).join('|'), 'g') : undefined;
-}
-
-/** The secrets of a worker's configuration, for registerSecrets (certificates are public, keys are not). */
-export function workerSecrets(config: Pick<WorkerConfig, 'occto' | 'takusou' | 'codecKeys'>): string[] {
-  const out: string[] = [];
-  for (const c of Object.values(config.occto?.companies ?? {})) out.push(c.loginId, c.password, c.key);
-  for (const a of Object.values(config.takusou?.client.companies ?? {})) out.push(...[a.apiKey, ...Object.values(a.headers ?? {})].filter((v): v is string => v !== undefined));
-  for (const k of Object.values(config.codecKeys.keys)) out.push(Buffer.from(k).toString('base64'));
-  return out;
 }
 
 /** Forgets every registered secret (tests). */

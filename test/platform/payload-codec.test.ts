@@ -1,4 +1,4 @@
-// worker/payload-codec.ts: AES-256-GCM encryption of every Temporal payload, with key IDs in the
+// platform/payload-codec.ts: AES-256-GCM encryption of every Temporal payload, with key IDs in the
 // metadata so that keys can rotate.
 import { randomBytes } from 'node:crypto';
 import { DefaultPayloadConverter, METADATA_ENCODING_KEY, ValueError, type Payload } from '@temporalio/common';
@@ -10,7 +10,7 @@ import {
   generateCodecKeySpec,
   parseCodecKeys,
   type CodecKeys,
-} from '../../worker/payload-codec.js';
+} from '../../platform/payload-codec.js';
 
 const converter = new DefaultPayloadConverter();
 const text = (bytes: Uint8Array | null | undefined) => new TextDecoder().decode(bytes ?? new Uint8Array());

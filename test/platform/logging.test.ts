@@ -1,4 +1,4 @@
-// worker/logging.ts: pino JSON logs with personal data and secrets redacted by key, and secrets
+// platform/logging.ts: pino JSON logs with personal data and secrets redacted by key, and secrets
 // (registered values and secret-shaped text) redacted by value wherever they occur in a line.
 //
 // createLogger() takes no destination and pino writes to fd 1 directly (sonic-boom), so the lines are
@@ -11,9 +11,9 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDevPki, devPkiFiles } from '../../scripts/dev-pki.js';
+import { createDevPki, devPkiFiles } from '../../simulators/shared/dev-pki.js';
 import { loadWorkerConfig } from '../../worker/config.js';
-import { generateCodecKeySpec } from '../../worker/payload-codec.js';
+import { generateCodecKeySpec } from '../../platform/payload-codec.js';
 import {
   PinoTemporalLogger,
   REDACTED_KEYS,
@@ -22,8 +22,8 @@ import {
   isRedactedKey,
   redactText,
   registerSecrets,
-  workerSecrets,
-} from '../../worker/logging.js';
+} from '../../platform/logging.js';
+import { workerSecrets } from '../../worker/secrets.js';
 
 type Line = Record<string, unknown>;
 

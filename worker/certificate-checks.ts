@@ -4,7 +4,7 @@
 // ensures it at start (idempotent: created once, then updated in place) and also checks its own
 // certificates right away, in its log.
 import { ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
-import { ensureSchedule } from './schedules.js';
+import { ensureSchedule } from '../platform/schedules.js';
 import type pino from 'pino';
 import { describeCertificate } from '../activities/certificates/certificate-info.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
