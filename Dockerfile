@@ -21,6 +21,7 @@ FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY domain ./domain
 COPY platform ./platform
+COPY protocols ./protocols
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker

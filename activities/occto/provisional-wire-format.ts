@@ -24,10 +24,10 @@
  * - 使用量情報照会申請 completes with a 照会パスワード valid until passwordYukoKigen (one month);
  *   IF_x10310 answers ERR_PASSWORD_EXPIRED after it and ERR_PASSWORD_INVALID for a wrong one.
  */
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
+import { SOAP_ENV_NS, SOAP_FAULT, WireFormatError, listOf, soapDialect, type Fields, type ParsedEnvelope } from '../../protocols/soap.js';
 
-export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+export { SOAP_ENV_NS, WireFormatError };
 /** Assumption: our own namespace until the WSDL is known. */
 export const SW_NS = 'urn:denki-flow:provisional:occto-switching:v1';
 /** Assumption: one SOAP endpoint; the operation is named by SOAPAction and the header's serviceID. */
@@ -177,9 +177,9 @@ export const RATE_LIMIT_FAULT_CODE = 'soapenv:Server.Overload';
 /** Assumption: HTTP 503 during a maintenance window (the real code is not public, docs/external-systems/occto-switching.md §13 Q5). */
 export const MAINTENANCE_FAULT_CODE = 'soapenv:Server.Maintenance';
 /** 500-class server failure. */
-export const SERVER_FAULT_CODE = 'soapenv:Server';
+export const SERVER_FAULT_CODE = SOAP_FAULT.server;
 export const AUTH_FAULT_CODE = 'soapenv:Client.Authentication';
-export const REQUEST_FAULT_CODE = 'soapenv:Client';
+export const REQUEST_FAULT_CODE = SOAP_FAULT.client;
 
 // ---------------------------------------------------------------------------------------------
 // Dates: YYYYMMDD on the wire (assumption); ISO 'YYYY-MM-DD' in our code.
@@ -558,89 +558,28 @@ export const RESPONSE_SCHEMAS = {
   statusList: statusListResponseSchema,
 } as const satisfies Record<Operation, z.ZodType>;
 
-/** XML gives one element for a one-item list and an object for zero items: normalise to arrays. */
-function listOf<T extends z.ZodType>(item: T) {
-  return z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Envelopes
 // ---------------------------------------------------------------------------------------------
-const builder = new XMLBuilder({ ignoreAttributes: false, suppressEmptyNode: true });
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  parseTagValue: false, // keep "01", "0012…" as strings
-  trimValues: true,
-  processEntities: true,
-});
+// The SOAP plumbing is protocols/soap.ts; what is OCCTO's (provisionally) is the namespace, the
+// header element and the body element names <serviceID>Request / <serviceID>Response.
+const soap = soapDialect({ namespace: SW_NS, prefix: 'sw', headerElement: 'RequestHeader' });
 
-type Fields = Record<string, unknown>;
-
-function prefixed(fields: Fields): Fields {
-  const out: Fields = {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) out[`sw:${k}`] = v.map((e) => (typeof e === 'object' && e !== null ? prefixed(e as Fields) : e));
-    else if (typeof v === 'object' && v !== null) out[`sw:${k}`] = prefixed(v as Fields);
-    else out[`sw:${k}`] = String(v);
-  }
-  return out;
-}
-
-function envelope(header: Fields | undefined, bodyName: string, body: Fields): string {
-  const env: Fields = { '@_xmlns:soapenv': SOAP_ENV_NS, '@_xmlns:sw': SW_NS };
-  if (header) env['soapenv:Header'] = { 'sw:RequestHeader': prefixed(header) };
-  env['soapenv:Body'] = { [`sw:${bodyName}`]: prefixed(body) };
-  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({ 'soapenv:Envelope': env })}`;
-}
-
-export const soapAction = (serviceID: string): string => `"${SW_NS}#${serviceID}"`;
+export const soapAction = (serviceID: string): string => soap.action(serviceID);
 
 export function buildRequest(header: RequestHeader, body: Fields): string {
-  return envelope(header, `${header.serviceID}Request`, body);
+  return soap.envelope(header, `${header.serviceID}Request`, body);
 }
 
 export function buildResponse(serviceID: string, result: ResultPart, body: Fields = {}): string {
-  return envelope(undefined, `${serviceID}Response`, { ...result, ...body });
+  return soap.envelope(undefined, `${serviceID}Response`, { ...result, ...body });
 }
 
 export function buildFault(faultcode: string, faultstring: string): string {
-  const xml = builder.build({
-    'soapenv:Envelope': {
-      '@_xmlns:soapenv': SOAP_ENV_NS,
-      'soapenv:Body': { 'soapenv:Fault': { faultcode, faultstring } },
-    },
-  });
-  return `<?xml version="1.0" encoding="UTF-8"?>${xml}`;
-}
-
-export class WireFormatError extends Error {
-  override name = 'WireFormatError';
+  return soap.fault(faultcode, faultstring);
 }
 
 /** Parses any envelope we exchange. Throws WireFormatError on non-XML or a missing Envelope/Body. */
-export function parseEnvelope(xml: string): {
-  header?: Fields;
-  bodyName: string;
-  body: Fields;
-  fault?: { faultcode: string; faultstring: string };
-} {
-  let doc: Fields;
-  try {
-    doc = parser.parse(xml, true) as Fields;
-  } catch (e) {
-    throw new WireFormatError(`not well-formed XML: ${(e as Error).message.slice(0, 200)}`);
-  }
-  const env = doc['Envelope'] as Fields | undefined;
-  const body = env?.['Body'] as Fields | undefined;
-  if (!env || !body || typeof body !== 'object') throw new WireFormatError('no SOAP Envelope/Body');
-  const header = (env['Header'] as Fields | undefined)?.['RequestHeader'] as Fields | undefined;
-  const [bodyName, content] = Object.entries(body)[0] ?? [];
-  if (!bodyName) throw new WireFormatError('empty SOAP Body');
-  if (bodyName === 'Fault') {
-    const f = content as Fields;
-    return { bodyName, body: {}, fault: { faultcode: String(f['faultcode'] ?? ''), faultstring: String(f['faultstring'] ?? '') } };
-  }
-  return { header, bodyName, body: typeof content === 'object' && content !== null ? (content as Fields) : {} };
+export function parseEnvelope(xml: string): ParsedEnvelope {
+  return soap.parse(xml);
 }

@@ -33,7 +33,8 @@ import type { MaintenanceSchedule } from './maintenance.js';
 import type { NoticeStore } from './notices.js';
 import { applicationRefOf, runService } from './operations.js';
 import type { Pattern, PatternTable } from './patterns.js';
-import { MAX_JSON_BYTES, MAX_MULTIPART_BYTES, drain, parseMultipart, readBody, type MultipartFile } from './request-body.js';
+import { MAX_JSON_BYTES, MAX_MULTIPART_BYTES } from './request-body.js';
+import { drain, parseMultipart, readBody, type MultipartFile } from '../shared/request-body.js';
 import { TakusouError, type ItemMessage } from './takusou-error.js';
 import type { AuthHook, CallRecord, Timing, Violation } from './types.js';
 

@@ -12,7 +12,7 @@ import {
 } from '../../activities/kansai-takusou/provisional-wire-format.js';
 import type { ApplicationStore, OpContext, SimApplication } from './applications.js';
 import type { NoticeStore } from './notices.js';
-import type { MultipartFile } from './request-body.js';
+import type { MultipartFile } from '../shared/request-body.js';
 
 export interface Books {
   apps: ApplicationStore;

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { HttpError, instant, parse, readJson } from '../shared/admin-http.js';
+import { createAdminApi } from '../shared/admin-api.js';
 import { isAreaCode, type AreaCode } from '../../domain/areas.js';
 import { jstDate } from '../../domain/jst.js';
 import { pointIdProblem } from '../../domain/supply-point.js';
@@ -13,14 +14,6 @@ import { patternSchema } from './patterns.js';
 import type { OcctoSimulator } from './simulator.js';
 import type { FaultSpec } from './types.js';
 import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
-
-const clockBody = z
-  .object({
-    now: instant('now').optional(),
-    advanceMs: z.number({ error: 'advanceMs must be a number of ms' }).int({ error: 'advanceMs must be an integer' }).optional(),
-  })
-  .strict()
-  .refine((b) => b.now !== undefined || b.advanceMs !== undefined, { message: 'one of now, advanceMs is required', path: ['now'] });
 
 const patternBody = z
   .object({
@@ -44,28 +37,6 @@ const maintenanceBody = z
 
 type Sim = Omit<OcctoSimulator, 'url' | 'endpoint' | 'adminUrl' | 'close'>;
 
-function clockView(sim: Sim) {
-  const nowMs = sim.clock.now();
-  return { nowMs, nowJst: jstTimestamp(nowMs) };
-}
-
-const ROUTES = [
-  'GET /calls',
-  'GET /violations',
-  'GET /state',
-  'GET /summary',
-  'GET /clock',
-  'GET /meter-reading?supplyPointId=',
-  'POST /clock',
-  'POST /patterns',
-  'POST /faults',
-  'POST /maintenance',
-  'POST /incoming-relays',
-  'POST /incoming-relays/bulk',
-  'POST /incoming-relays/:haishiToritsugiNo/cancel',
-  'POST /reset',
-];
-
 /** Runs an injection; its refusals become 400 / 404 / 409 naming the field. */
 function injecting<T>(f: () => T): T {
   try {
@@ -76,84 +47,48 @@ function injecting<T>(f: () => T): T {
   }
 }
 
-async function route(sim: Sim, req: IncomingMessage, url: URL): Promise<unknown> {
-  // Every route also answers under /admin (e.g. POST /admin/incoming-relays).
-  const path = url.pathname.startsWith('/admin/') ? url.pathname.slice('/admin'.length) : url.pathname;
-  const cancel = /^\/incoming-relays\/([^/]+)\/cancel$/.exec(path);
-  if (req.method === 'POST' && cancel) {
-    const no = decodeURIComponent(cancel[1] ?? '');
-    return injecting(() => sim.cancelIncomingRelay(no));
-  }
-  const key = `${req.method} ${path}`;
-  switch (key) {
-    case 'GET /calls':
-      return sim.calls();
-    case 'GET /violations':
-      return sim.violations();
-    case 'GET /state':
-      return sim.state();
-    case 'GET /summary':
-      return sim.summary();
-    case 'GET /clock':
-      return clockView(sim);
-    case 'GET /meter-reading': {
-      const id = url.searchParams.get('supplyPointId') ?? '';
-      const problem = pointIdProblem(id, 'supplyPointId');
-      if (problem) throw new HttpError(400, { error: 'invalid query', issues: [{ field: 'supplyPointId', message: problem }] });
-      const today = jstDate(sim.clock.now());
-      return { supplyPointId: id, meterReadingDay: provisionalMeterReadingDay(id), today, nextButOneMeterReadingDate: nextButOneMeterReadingDate(id, today) };
-    }
-    case 'POST /clock': {
-      const b = parse(clockBody, await readJson(req));
-      if (b.now !== undefined) sim.clock.set(b.now);
-      if (b.advanceMs !== undefined) sim.clock.advance(b.advanceMs);
-      return clockView(sim);
-    }
-    case 'POST /patterns': {
-      const b = parse(patternBody, await readJson(req));
-      sim.setPattern(b.supplyPointId, b.pattern);
-      return { ok: true, supplyPointId: b.supplyPointId, pattern: b.pattern };
-    }
-    case 'POST /faults': {
-      const f = parse(faultSpecSchema, await readJson(req)) as FaultSpec;
-      sim.injectFault(f);
-      return { ok: true, pendingFaults: sim.state().pendingFaults };
-    }
-    case 'POST /maintenance': {
-      const b = parse(maintenanceBody, await readJson(req));
-      sim.addMaintenance({ start: b.start, end: b.end, area: b.area as AreaCode | undefined, reason: b.reason });
-      return { ok: true, adHocMaintenance: sim.state().adHocMaintenance };
-    }
-    case 'POST /incoming-relays': {
-      const b = parse(incomingRelayInputSchema, await readJson(req));
-      return injecting(() => sim.injectIncomingRelay(b));
-    }
-    case 'POST /incoming-relays/bulk': {
-      const b = parse(incomingRelayBulkSchema, await readJson(req));
-      const created = injecting(() => sim.injectIncomingRelays(b));
-      return { created: created.length, haishiToritsugiNoList: created.map((r) => r.haishiToritsugiNo), supplyPointIds: created.map((r) => r.supplyPointId) };
-    }
-    case 'POST /reset':
-      sim.reset();
-      return { ok: true };
-    default:
-      throw new HttpError(404, { error: `no admin route ${req.method} ${url.pathname}`, routes: ROUTES });
-  }
-}
-
 export function createAdminHandler(sim: Sim): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    route(sim, req, url)
-      .then((payload) => reply(res, 200, payload))
-      .catch((e: unknown) => {
-        if (e instanceof HttpError) return reply(res, e.status, e.payload);
-        reply(res, 500, { error: e instanceof Error ? e.message : 'internal error' });
-      });
-  };
-}
-
-function reply(res: ServerResponse, status: number, payload: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(payload));
+  return createAdminApi({
+    books: sim,
+    formatNow: jstTimestamp,
+    // Every route also answers under /admin (e.g. POST /admin/incoming-relays).
+    alsoUnder: '/admin',
+    faults: { schema: faultSpecSchema, inject: (f) => sim.injectFault(f as FaultSpec) },
+    routes: {
+      'GET /meter-reading': (_req, url) => {
+        const id = url.searchParams.get('supplyPointId') ?? '';
+        const problem = pointIdProblem(id, 'supplyPointId');
+        if (problem) throw new HttpError(400, { error: 'invalid query', issues: [{ field: 'supplyPointId', message: problem }] });
+        const today = jstDate(sim.clock.now());
+        return { supplyPointId: id, meterReadingDay: provisionalMeterReadingDay(id), today, nextButOneMeterReadingDate: nextButOneMeterReadingDate(id, today) };
+      },
+      'POST /patterns': async (req) => {
+        const b = parse(patternBody, await readJson(req));
+        sim.setPattern(b.supplyPointId, b.pattern);
+        return { ok: true, supplyPointId: b.supplyPointId, pattern: b.pattern };
+      },
+      'POST /maintenance': async (req) => {
+        const b = parse(maintenanceBody, await readJson(req));
+        sim.addMaintenance({ start: b.start, end: b.end, area: b.area as AreaCode | undefined, reason: b.reason });
+        return { ok: true, adHocMaintenance: sim.state().adHocMaintenance };
+      },
+      'POST /incoming-relays': async (req) => {
+        const b = parse(incomingRelayInputSchema, await readJson(req));
+        return injecting(() => sim.injectIncomingRelay(b));
+      },
+      'POST /incoming-relays/bulk': async (req) => {
+        const b = parse(incomingRelayBulkSchema, await readJson(req));
+        const created = injecting(() => sim.injectIncomingRelays(b));
+        return { created: created.length, haishiToritsugiNoList: created.map((r) => r.haishiToritsugiNo), supplyPointIds: created.map((r) => r.supplyPointId) };
+      },
+    },
+    patterns: [
+      {
+        method: 'POST',
+        path: /^\/incoming-relays\/([^/]+)\/cancel$/,
+        describe: '/incoming-relays/:haishiToritsugiNo/cancel',
+        handler: (_req, m) => injecting(() => sim.cancelIncomingRelay(decodeURIComponent(m[1] ?? ''))),
+      },
+    ],
+  });
 }
