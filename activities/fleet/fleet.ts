@@ -14,9 +14,8 @@ import {
   type StatusPollerInput,
   type StatusSubscription,
 } from '../../workflows/occto/status-poller.defs.js';
-
-export const SUBSCRIBE_SIGNAL = 'subscribe';
-export const MAINTENANCE_SIGNAL = 'maintenanceAnnounced';
+import { noticeWatcherStatusQuery, subscribeToMaintenanceSignal } from '../../workflows/kansai-takusou/notice-watcher.defs.js';
+import { maintenanceAnnouncedSignal } from '../../workflows/shared/messages.js';
 
 export interface FleetActivities {
   /** Subscribes `subscriberWorkflowId` to the watcher; returns the windows it already knows ([] without a watcher). */
@@ -50,8 +49,8 @@ export function createFleetActivities(deps: { client: Client; statusTracking?: S
     async subscribeToMaintenance({ watcherWorkflowId, subscriberWorkflowId }) {
       const watcher = deps.client.workflow.getHandle(watcherWorkflowId);
       try {
-        await watcher.signal(SUBSCRIBE_SIGNAL, subscriberWorkflowId);
-        const s = await watcher.query<{ windows: AdHocWindow[] }>('status');
+        await watcher.signal(subscribeToMaintenanceSignal, subscriberWorkflowId);
+        const s = await watcher.query(noticeWatcherStatusQuery);
         return s.windows;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return []; // no watcher: weekly windows still apply, 503s are waited out
@@ -62,7 +61,7 @@ export function createFleetActivities(deps: { client: Client; statusTracking?: S
       const gone: string[] = [];
       for (const id of workflowIds) {
         try {
-          await deps.client.workflow.getHandle(id).signal(MAINTENANCE_SIGNAL, window);
+          await deps.client.workflow.getHandle(id).signal(maintenanceAnnouncedSignal, window);
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) gone.push(id);
           else throw err;

@@ -1,6 +1,5 @@
 // Messages of the construction-application workflow (たくそう君), shared with its clients.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AdHocWindow } from '../../domain/maintenance.js';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ConstructionKind, FileRef } from '../../domain/construction.js';
 
 export const CONSTRUCTION_KIND_SA = 'construction';
@@ -85,4 +84,3 @@ export const constructionStatusQuery = defineQuery<ConstructionStatus>('status')
 export const confirmCompletionUpdate = defineUpdate<{ accepted: true }, [CompletionConfirmation]>('confirmCompletion');
 export const correctApplicationUpdate = defineUpdate<{ accepted: true }, [ConstructionCorrection]>('correct');
 export const cancelApplicationUpdate = defineUpdate<{ accepted: true }, [CancelRequest]>('cancelApplication');
-export const constructionMaintenanceSignal = defineSignal<[AdHocWindow]>('maintenanceAnnounced');

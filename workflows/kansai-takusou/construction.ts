@@ -40,13 +40,13 @@ import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_CONSTRUCTION_KIND, SA_KIND }
 import { publishStage } from '../shared/stage-attributes.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
 import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
+import { maintenanceAnnouncedSignal } from '../shared/messages.js';
 import { ApplicationSpacing } from './application-spacing.js';
-import { noticeWatcherWorkflowId } from './notice-watcher.js';
+import { noticeWatcherWorkflowId } from './notice-watcher.defs.js';
 import {
   CONSTRUCTION_KIND_SA,
   cancelApplicationUpdate,
   confirmCompletionUpdate,
-  constructionMaintenanceSignal,
   constructionStatusQuery,
   correctApplicationUpdate,
   type CancelRequest,
@@ -139,26 +139,27 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
     { key: SA_AREA, value: KANSAI_AREA },
   ]);
 
-  const guard = new MaintenanceGuard(
-    options.maintenance ?? KANSAI_TD_DEFAULT_MAINTENANCE,
-    KANSAI_AREA,
-    options.unannouncedOutageRetry,
-    maintenanceNotes(state, record, () => setCurrentDetails(describe())),
-    TakusouFailure.Maintenance,
-  );
+  const guard = new MaintenanceGuard({
+    system: 'kansai-takusou',
+    maintenance: options.maintenance ?? KANSAI_TD_DEFAULT_MAINTENANCE,
+    area: KANSAI_AREA,
+    unannouncedRetryMs: options.unannouncedOutageRetry,
+    maintenanceFailureType: TakusouFailure.Maintenance,
+    hooks: maintenanceNotes(state, record, () => setCurrentDetails(describe())),
+  });
   // Windows announced in お知らせ before this workflow started (the watcher signals later ones).
   for (const w of await fleet.subscribeToMaintenance({ watcherWorkflowId: noticeWatcherWorkflowId(company), subscriberWorkflowId: workflowId })) {
     guard.announce(w);
   }
   const spacing = new ApplicationSpacing();
   /** A write on the application number: outside maintenance, ≥ 1 s after the previous response. */
-  const spaced = <T>(call: () => Promise<T>) => guard.run(true, () => spacing.run(call));
-  const unspaced = <T>(call: () => Promise<T>) => guard.run(true, call);
+  const spaced = <T>(call: () => Promise<T>) => guard.run({ scope: 'area' }, () => spacing.run(call));
+  const unspaced = <T>(call: () => Promise<T>) => guard.run({ scope: 'area' }, call);
 
   // ---- handlers ---------------------------------------------------------------------------------
   const terminal = () => state.stage === 'COMPLETED' || state.stage === 'CANCELLED' || state.stage === 'CANCELLING';
   setHandler(constructionStatusQuery, () => state);
-  setHandler(constructionMaintenanceSignal, (w) => {
+  setHandler(maintenanceAnnouncedSignal, (w) => {
     guard.announce(w);
     record(`maintenance window announced ${new Date(w.start).toISOString()} – ${new Date(w.end).toISOString()}`);
   });
@@ -397,7 +398,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
       try {
         if (step === 'apply') {
           setStage('APPLYING');
-          const r = await guard.run(true, () => spacing.run(() => ktd.apply({ company, kind, requestRef: requestRef(), application: applicationData(input) })));
+          const r = await guard.run({ scope: 'area' }, () => spacing.run(() => ktd.apply({ company, kind, requestRef: requestRef(), application: applicationData(input) })));
           state.applicationNo = r.applicationNo;
           upsertSearchAttributes([{ key: SA_APPLICATION_NO, value: r.applicationNo }]);
           record(`申込 filed: ${r.applicationNo}${r.alreadyApplied ? ' (found after an ambiguous failure, not applied twice)' : ''}`);

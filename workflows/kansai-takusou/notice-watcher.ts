@@ -1,7 +1,7 @@
 // One per company: reads たくそう君's お知らせ, learns announced maintenance windows from them and
 // tells the running construction workflows, marks notices read, and registers notices for people.
 // Notices cannot be corrected or deleted (docs/external-systems/kansai-takusou.md §8.4): such requests are refused — register a new one.
-import { continueAsNew, defineQuery, defineSignal, defineUpdate, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { TakusouActivities } from '../../activities/kansai-takusou/contract.js';
 import { TakusouFailure } from '../../activities/kansai-takusou/contract.js';
@@ -11,6 +11,7 @@ import { durationAtLeast } from '../../domain/durations.js';
 import { KANSAI_TD_DEFAULT_MAINTENANCE, type AdHocWindow } from '../../domain/maintenance.js';
 import { NOTIFY_TASK_QUEUE, takusouTaskQueue } from '../../domain/task-queues.js';
 import { MaintenanceGuard } from '../shared/maintenance-guard.js';
+import { noticeActionUpdate, noticeWatcherStatusQuery, subscribeToMaintenanceSignal, type NoticeWatcherStatus } from './notice-watcher.defs.js';
 
 export const noticeWatcherInputSchema = z
   .object({
@@ -24,22 +25,8 @@ export const noticeWatcherInputSchema = z
   .strict();
 export type NoticeWatcherInput = z.input<typeof noticeWatcherInputSchema>;
 
-export type NoticeAction = { action: 'register'; title: string; body: string; by: string } | { action: 'correct' | 'delete'; noticeId: string; by: string };
-export interface NoticeWatcherStatus {
-  company: string;
-  windows: AdHocWindow[];
-  noticesSeen: number;
-  lastPollAt?: string;
-  registered: { id: string; title: string }[];
-  subscribers: number;
-}
-
-export const noticeWatcherStatusQuery = defineQuery<NoticeWatcherStatus>('status');
-export const noticeActionUpdate = defineUpdate<{ id: string }, [NoticeAction]>('notice');
-/** A construction workflow subscribes to announced maintenance windows (fleet activity). */
-export const subscribeSignal = defineSignal<[string]>('subscribe');
-
-export const noticeWatcherWorkflowId = (company: string) => `takusou-notices/${company}`;
+// The messages live in notice-watcher.defs.ts; re-exported for the clients that import them from here.
+export { noticeActionUpdate, noticeWatcherStatusQuery, noticeWatcherWorkflowId, type NoticeAction, type NoticeWatcherStatus } from './notice-watcher.defs.js';
 const ITERATIONS_BEFORE_CONTINUE_AS_NEW = 500;
 const SEEN_KEPT = 300;
 
@@ -56,11 +43,17 @@ export async function takusouNoticeWatcherWorkflow(raw: NoticeWatcherInput): Pro
   const subscribers = new Set(input.subscribers);
   const status: NoticeWatcherStatus = { company, windows: input.windows as AdHocWindow[], noticesSeen: seen.size, registered: [], subscribers: subscribers.size };
 
-  const guard = new MaintenanceGuard(KANSAI_TD_DEFAULT_MAINTENANCE, '06', 15 * 60_000, { onWait: () => undefined, onResume: () => undefined }, TakusouFailure.Maintenance);
+  const guard = new MaintenanceGuard({
+    system: 'kansai-takusou',
+    maintenance: KANSAI_TD_DEFAULT_MAINTENANCE,
+    area: '06',
+    unannouncedRetryMs: 15 * 60_000,
+    maintenanceFailureType: TakusouFailure.Maintenance,
+  });
   for (const w of status.windows) guard.announce(w);
 
   setHandler(noticeWatcherStatusQuery, () => status);
-  setHandler(subscribeSignal, (workflowId) => {
+  setHandler(subscribeToMaintenanceSignal, (workflowId) => {
     subscribers.add(workflowId);
     status.subscribers = subscribers.size;
   });
@@ -68,7 +61,7 @@ export async function takusouNoticeWatcherWorkflow(raw: NoticeWatcherInput): Pro
     noticeActionUpdate,
     async (a) => {
       if (a.action !== 'register') throw new Error('unreachable: refused by the validator');
-      const r = await guard.run(true, () => ktd.registerNotice({ company, title: a.title, body: a.body }));
+      const r = await guard.run({ scope: 'area' }, () => ktd.registerNotice({ company, title: a.title, body: a.body }));
       status.registered.push({ id: r.id, title: a.title });
       log.info('notice registered', { id: r.id, by: a.by });
       return r;
@@ -87,7 +80,7 @@ export async function takusouNoticeWatcherWorkflow(raw: NoticeWatcherInput): Pro
   );
 
   for (let i = 0; i < ITERATIONS_BEFORE_CONTINUE_AS_NEW && !workflowInfo().continueAsNewSuggested; i++) {
-    const notices = await guard.run(true, () => ktd.getNotices({ company }));
+    const notices = await guard.run({ scope: 'area' }, () => ktd.getNotices({ company }));
     status.lastPollAt = new Date(Date.now()).toISOString();
     const fresh = notices.filter((n) => !seen.has(n.id));
     for (const n of fresh) {
@@ -103,7 +96,7 @@ export async function takusouNoticeWatcherWorkflow(raw: NoticeWatcherInput): Pro
       }
     }
     const unread = notices.filter((n) => !n.read).map((n) => n.id);
-    if (unread.length) await guard.run(true, () => ktd.markNoticesRead({ company, ids: unread }));
+    if (unread.length) await guard.run({ scope: 'area' }, () => ktd.markNoticesRead({ company, ids: unread }));
     status.noticesSeen = seen.size;
     status.windows = status.windows.filter((w) => w.end > Date.now());
     await sleep(input.pollInterval);

@@ -31,7 +31,7 @@ import { incomingRelaySchema, switchingOutWorkflowId, type SwitchingOutOptionsIn
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_KIND, SA_OPERATION, SA_RELAY_NO, SA_STAGE, SA_SUPPLY_POINT } from '../search-attributes.js';
 import { MaintenanceGuard } from '../shared/maintenance-guard.js';
-import { waitUntil } from './timed-wait.js';
+import { waitUntil } from '../shared/timed-wait.js';
 import {
   inboxSweepInputSchema,
   inboxWatcherInputSchema,
@@ -77,14 +77,20 @@ async function sweepInbox(spec: SweepSpec): Promise<InboxSweepResult> {
   });
   const notify = proxyActivities<NotificationActivities>({ taskQueue: NOTIFY_TASK_QUEUE, startToCloseTimeout: '30 seconds' });
   // 廃止取次照会 is OCCTO-internal (IS_): system-wide windows only, so no area is needed.
-  const guard = new MaintenanceGuard(spec.maintenance ?? OCCTO_DEFAULT_MAINTENANCE, '01', 5 * 60_000, { onWait: () => undefined, onResume: () => undefined }, OcctoFailure.Maintenance);
+  const guard = new MaintenanceGuard({
+    system: 'occto',
+    maintenance: spec.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
+    area: '01',
+    unannouncedRetryMs: 5 * 60_000,
+    maintenanceFailureType: OcctoFailure.Maintenance,
+  });
 
   for (const category of spec.categories) {
     const sweep: CategorySweep = { category, seen: 0, started: 0, alreadyStarted: 0, refused: 0 };
     result.categories.push(sweep);
     let relays: IncomingRelay[];
     try {
-      relays = await guard.run(false, () => occto.fetchIncomingRelays({ company, category, pendingOnly: true }));
+      relays = await guard.run({ scope: 'system-wide' }, () => occto.fetchIncomingRelays({ company, category, pendingOnly: true }));
     } catch (err) {
       sweep.error = (err as Error).message;
       log.warn('inbox sweep failed for a category', { category, error: sweep.error });

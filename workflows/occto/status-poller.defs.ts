@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { categorySchema, type Category } from '../../domain/categories.js';
 import { companyCodeField } from '../../domain/company.js';
 import { durationAtLeast } from '../../domain/durations.js';
-import type { AdHocWindow } from '../../domain/maintenance.js';
 import type { ApplicationKind, ProcessingStatus, RelayResult } from '../../activities/occto/contract.js';
 
 export const STATUS_POLLER_WORKFLOW_TYPE = 'occtoStatusPollerWorkflow';
@@ -89,8 +88,6 @@ export const subscribeStatusSignal = defineSignal<[StatusSubscription]>('subscri
 /** Subscriber → poller: it no longer waits (finished or cancelled). */
 export const unsubscribeStatusSignal = defineSignal<[{ workflowId: string }]>('unsubscribeStatus');
 export const statusPollerStatusQuery = defineQuery<StatusPollerStatus>('status');
-/** An operator announces an ad-hoc window (same name as the lifecycle workflows' signal). */
-export const pollerMaintenanceSignal = defineSignal<[AdHocWindow]>('maintenanceAnnounced');
 
 /** Poller → subscriber: an application's status changed. */
 export const processingStatusChangedSignal = defineSignal<[ProcessingStatus]>('processingStatusChanged');

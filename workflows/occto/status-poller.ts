@@ -19,11 +19,11 @@ import { areaOfCompany } from '../../domain/company.js';
 import { formatViolations, violationsFromZodError } from '../../domain/errors.js';
 import { OCCTO_DEFAULT_MAINTENANCE, type AdHocWindow } from '../../domain/maintenance.js';
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../domain/task-queues.js';
-import { MaintenanceGuard } from '../shared/maintenance-guard.js';
-import { waitUntil } from './timed-wait.js';
+import { MaintenanceGuard, type CallScope } from '../shared/maintenance-guard.js';
+import { maintenanceAnnouncedSignal } from '../shared/messages.js';
+import { waitUntil } from '../shared/timed-wait.js';
 import {
   BATCH_MAX,
-  pollerMaintenanceSignal,
   processingStatusChangedSignal,
   relayFingerprint,
   relayResultChangedSignal,
@@ -96,11 +96,13 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
   };
   const windows: AdHocWindow[] = input.windows as AdHocWindow[];
   // IF_x11110 goes to the T&D system the company code routes to (docs/external-systems/occto-switching.md §6.2): that area's windows.
-  const guard = new MaintenanceGuard(
-    OCCTO_DEFAULT_MAINTENANCE,
-    areaOfCompany(company),
-    15 * 60_000,
-    {
+  const guard = new MaintenanceGuard({
+    system: 'occto',
+    maintenance: OCCTO_DEFAULT_MAINTENANCE,
+    area: areaOfCompany(company),
+    unannouncedRetryMs: 15 * 60_000,
+    maintenanceFailureType: OcctoFailure.Maintenance,
+    hooks: {
       onWait: (until) => {
         status.waitingForMaintenanceUntil = new Date(until).toISOString();
       },
@@ -108,8 +110,7 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
         status.waitingForMaintenanceUntil = undefined;
       },
     },
-    OcctoFailure.Maintenance,
-  );
+  });
   for (const w of windows) guard.announce(w);
 
   const effectiveInterval = () => {
@@ -142,7 +143,7 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
     for (const m of [apps, relays]) for (const [k, s] of m) if (s.workflowId === workflowId) m.delete(k);
     refreshCounts();
   });
-  setHandler(pollerMaintenanceSignal, (w) => {
+  setHandler(maintenanceAnnouncedSignal, (w) => {
     windows.push(w);
     guard.announce(w);
   });
@@ -162,9 +163,9 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
 
   let failureAlerted = false;
   /** One batch call; a failure skips this cycle (the next one tries again) and alerts an operator once. */
-  const batch = async <T>(areaSpecific: boolean, call: () => Promise<T>): Promise<T | undefined> => {
+  const batch = async <T>(scope: CallScope, call: () => Promise<T>): Promise<T | undefined> => {
     try {
-      const r = await guard.run(areaSpecific, call);
+      const r = await guard.run(scope, call);
       status.calls += 1;
       failureAlerted = false;
       status.lastError = undefined;
@@ -220,7 +221,7 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
   const pollApplications = async () => {
     const numbers = [...new Set([...apps.values()].map((s) => s.key))];
     for (const part of chunks(numbers, BATCH_MAX)) {
-      const found = await batch(true, () => occto.checkProcessingStatusBatch({ company, category, applicationNos: part }));
+      const found = await batch({ scope: 'area' }, () => occto.checkProcessingStatusBatch({ company, category, applicationNos: part }));
       if (!found) continue;
       const byNo = new Map<string, ProcessingStatus>(found.map((s) => [s.applicationNo, s]));
       await deliver(apps, byNo, statusFingerprint, (s) => s.state !== 'IN_PROGRESS', (h, s) => h.signal(processingStatusChangedSignal, s));
@@ -231,7 +232,7 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
     const numbers = [...new Set([...relays.values()].map((s) => s.key))];
     for (const part of chunks(numbers, BATCH_MAX)) {
       // 廃止取次 functions are OCCTO-internal (IS_): only system-wide windows apply.
-      const found = await batch(false, () => occto.queryRelayResultsBatch({ company, category, relayNos: part }));
+      const found = await batch({ scope: 'system-wide' }, () => occto.queryRelayResultsBatch({ company, category, relayNos: part }));
       if (!found) continue;
       const byNo = new Map<string, RelayResult>(found.map((r) => [r.relayNo, r]));
       // The subscriber waits for the judgement; once judged, nothing more is asked of us.

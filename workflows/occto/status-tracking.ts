@@ -3,7 +3,7 @@
 // subscribe again (which restarts a vanished poller). Poll on our own ONLY when there is no poller:
 // tracking mode 'own' (option or worker configuration), or subscribing failed.
 import { proxyActivities, setHandler, sleep } from '@temporalio/workflow';
-import { waitUntil } from './timed-wait.js';
+import { waitUntil } from '../shared/timed-wait.js';
 import type { ApplicationKind, ProcessingStatus, RelayResult } from '../../activities/occto/contract.js';
 import type { FleetActivities, StatusTrackingGrant } from '../../activities/fleet/fleet.js';
 import type { Category } from '../../domain/categories.js';

@@ -1,6 +1,5 @@
 // Messages of the new-retailer switching workflow, shared by the workflow and its clients.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AdHocWindow } from '../../domain/maintenance.js';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Category } from '../../domain/categories.js';
 import type { SwitchingInCorrection } from '../../domain/switching-in.js';
 
@@ -101,5 +100,3 @@ export type SwitchingInResult =
 export const switchingInStatusQuery = defineQuery<SwitchingInStatus>('status');
 /** A person's answer to AWAITING_DECISION; the validator rejects it before it enters history. */
 export const switchingInDecideUpdate = defineUpdate<DecisionAccepted, [SwitchingInDecision]>('decide');
-/** An operator announces an ad-hoc maintenance window (インフォメーション notice). */
-export const maintenanceAnnouncedSignal = defineSignal<[AdHocWindow]>('maintenanceAnnounced');

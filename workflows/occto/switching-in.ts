@@ -43,11 +43,11 @@ import { SA_AREA, SA_COMPANY, SA_KIND, SA_SUPPLY_POINT } from '../search-attribu
 import { publishStage } from '../shared/stage-attributes.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
 import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
+import { maintenanceAnnouncedSignal } from '../shared/messages.js';
 import { StatusTracker } from './status-tracking.js';
 import {
   ALLOWED_ACTIONS,
   SWITCHING_IN_KIND,
-  maintenanceAnnouncedSignal,
   switchingInDecideUpdate,
   switchingInStatusQuery,
   type DecisionAccepted,
@@ -143,13 +143,14 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
     { key: SA_SUPPLY_POINT, value: supplyPointId },
   ]);
 
-  const guard = new MaintenanceGuard(
-    options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
-    area,
-    options.unannouncedOutageRetry,
-    maintenanceNotes(state, record, () => setCurrentDetails(describe())),
-    OcctoFailure.Maintenance,
-  );
+  const guard = new MaintenanceGuard({
+    system: 'occto',
+    maintenance: options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
+    area: area,
+    unannouncedRetryMs: options.unannouncedOutageRetry,
+    maintenanceFailureType: OcctoFailure.Maintenance,
+    hooks: maintenanceNotes(state, record, () => setCurrentDetails(describe())),
+  });
 
   // Batched status tracking (one poller per company and category) replaced per-workflow polling.
   // patched(): histories recorded before it keep polling on their own when replayed. Decided once,
@@ -189,7 +190,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
       nextButOneMeterReadingDate: input.nextButOneMeterReadingDate,
     });
     if (!startCheck.ok) throw new NeedsDecision('BUSINESS_ERROR', startCheck.message, startCheck.rule);
-    const r = await guard.run(false, () =>
+    const r = await guard.run({ scope: 'system-wide' }, () =>
       occto.registerRelay({
         company,
         category,
@@ -212,7 +213,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
       const relayNo = state.relayNo!;
       const r = await tracker.awaitRelay(
         { relayNo },
-        () => guard.run(false, () => occto.queryRelayResult({ company, category, relayNo, supplyPointId })),
+        () => guard.run({ scope: 'system-wide' }, () => occto.queryRelayResult({ company, category, relayNo, supplyPointId })),
         (u) => {
           state.relayJudgement = u.judgement;
         },
@@ -221,7 +222,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
       return r;
     }
     for (;;) {
-      const r = await guard.run(false, () => occto.queryRelayResult({ company, category, relayNo: state.relayNo!, supplyPointId }));
+      const r = await guard.run({ scope: 'system-wide' }, () => occto.queryRelayResult({ company, category, relayNo: state.relayNo!, supplyPointId }));
       state.relayJudgement = r.judgement;
       if (r.judgement !== 'PENDING') {
         record(`判断: ${r.judgement}${r.ngReasons.length ? ` (NG理由 ${r.ngReasons.join(',')})` : ''}`);
@@ -233,7 +234,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
 
   const applyStart = async (): Promise<ApplySwitchingStartResult> => {
     setStage('APPLYING_START');
-    const r = await guard.run(true, () =>
+    const r = await guard.run({ scope: 'area' }, () =>
       occto.applySwitchingStart({
         company,
         category,
@@ -256,7 +257,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
       const applicationNo = state.applicationNo!;
       return tracker.awaitApplication(
         { applicationNo, kind: 'SWITCHING_START' },
-        () => guard.run(true, () => occto.checkSwitchingStartStatus({ company, category, applicationNo, supplyPointId })),
+        () => guard.run({ scope: 'area' }, () => occto.checkSwitchingStartStatus({ company, category, applicationNo, supplyPointId })),
         (s) => {
           if (s.stageCode !== state.processingStage) record(`受付工程 ${s.stageCode} (${s.state})`);
           state.processingStage = s.stageCode;
@@ -266,7 +267,7 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
       );
     }
     for (;;) {
-      const s = await guard.run(true, () =>
+      const s = await guard.run({ scope: 'area' }, () =>
         occto.checkSwitchingStartStatus({ company, category, applicationNo: state.applicationNo!, supplyPointId }),
       );
       if (s.stageCode !== state.processingStage) record(`受付工程 ${s.stageCode} (${s.state})`);
@@ -284,12 +285,12 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
     const previous = state.stage;
     setStage('COMPENSATING');
     if (applicationOpen && state.applicationNo) {
-      await guard.run(true, () => occto.cancelSwitchingStart({ company, category, applicationNo: state.applicationNo!, supplyPointId }));
+      await guard.run({ scope: 'area' }, () => occto.cancelSwitchingStart({ company, category, applicationNo: state.applicationNo!, supplyPointId }));
       applicationOpen = false;
       record(`スイッチング開始申請 ${state.applicationNo} cancelled (取消)`);
     }
     if (relayOpen && state.relayNo) {
-      await guard.run(false, () => occto.cancelRelay({ company, category, relayNo: state.relayNo!, supplyPointId }));
+      await guard.run({ scope: 'system-wide' }, () => occto.cancelRelay({ company, category, relayNo: state.relayNo!, supplyPointId }));
       relayOpen = false;
       record(`廃止取次 ${state.relayNo} cancelled (取消)`);
     }

@@ -43,9 +43,9 @@ import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_KIND, SA_OPERATION, SA_RELAY
 import { publishStage } from '../shared/stage-attributes.js';
 import { eventRecorder, maintenanceNotes } from '../shared/journal.js';
 import { MaintenanceGuard, failureType } from '../shared/maintenance-guard.js';
-import { waitForPerson } from './human-wait.js';
+import { waitForPerson } from '../shared/human-wait.js';
 import { StatusTracker } from './status-tracking.js';
-import { maintenanceAnnouncedSignal } from './switching-in.defs.js';
+import { maintenanceAnnouncedSignal } from '../shared/messages.js';
 import {
   SWITCHING_OUT_KIND,
   SWITCHING_OUT_TERMINAL,
@@ -173,13 +173,14 @@ export async function switchingOutWorkflow(rawInput: SwitchingOutInput): Promise
     { key: SA_RELAY_NO, value: relayNo },
   ]);
 
-  const guard = new MaintenanceGuard(
-    options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
-    area,
-    options.unannouncedOutageRetry,
-    maintenanceNotes(state, record, () => setCurrentDetails(describe())),
-    OcctoFailure.Maintenance,
-  );
+  const guard = new MaintenanceGuard({
+    system: 'occto',
+    maintenance: options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
+    area: area,
+    unannouncedRetryMs: options.unannouncedOutageRetry,
+    maintenanceFailureType: OcctoFailure.Maintenance,
+    hooks: maintenanceNotes(state, record, () => setCurrentDetails(describe())),
+  });
   const tracker = new StatusTracker({ company, category, workflowId, mode: options.statusTracking, pollIntervalMs: options.pollInterval, record });
   const sendNotice = (n: Omit<NotifyInput, 'workflowId' | 'stage'>) => notify.notifyPerson({ ...n, workflowId, stage: state.stage });
 
@@ -378,7 +379,7 @@ export async function switchingOutWorkflow(rawInput: SwitchingOutInput): Promise
     // 3. 判断 registration (IS_x20410, OCCTO-internal). Cannot be changed afterwards.
     setStage('REGISTERING_JUDGEMENT');
     await step(async () => {
-      const r = await guard.run(false, () => occto.judgeRelay({ company, category, relayNo, supplyPointId, judgement: judgement.judgement, ngReasons: judgement.ngReasons }));
+      const r = await guard.run({ scope: 'system-wide' }, () => occto.judgeRelay({ company, category, relayNo, supplyPointId, judgement: judgement.judgement, ngReasons: judgement.ngReasons }));
       judgement.registeredAt = new Date(Date.now()).toISOString();
       record(`判断 ${judgement.judgement} registered${r.alreadyJudged ? ' (found already registered after an ambiguous failure)' : ''}`);
     });
@@ -393,7 +394,7 @@ export async function switchingOutWorkflow(rawInput: SwitchingOutInput): Promise
       attempt += 1;
       setStage('APPLYING_STOP');
       const applied = await step(() =>
-        guard.run(true, () => occto.applySwitchingStop({ company, category, supplyPointId, relayNo, stopDate: state.stopDate, requestRef: `SO-${supplyPointId}-${runTag}-${attempt}` })),
+        guard.run({ scope: 'area' }, () => occto.applySwitchingStop({ company, category, supplyPointId, relayNo, stopDate: state.stopDate, requestRef: `SO-${supplyPointId}-${runTag}-${attempt}` })),
       );
       state.applicationNo = applied.applicationNo;
       upsertSearchAttributes([{ key: SA_APPLICATION_NO, value: applied.applicationNo }]);
@@ -404,7 +405,7 @@ export async function switchingOutWorkflow(rawInput: SwitchingOutInput): Promise
       const processed: ProcessingStatus = await step(() =>
         tracker.awaitApplication(
           { applicationNo, kind: 'SWITCHING_STOP' },
-          () => guard.run(true, () => occto.checkApplicationStatus({ company, category, applicationNo, supplyPointId, kind: 'SWITCHING_STOP' })),
+          () => guard.run({ scope: 'area' }, () => occto.checkApplicationStatus({ company, category, applicationNo, supplyPointId, kind: 'SWITCHING_STOP' })),
           (s) => {
             if (s.stageCode !== state.processingStage) record(`受付工程 ${s.stageCode} (${s.state})`);
             state.processingStage = s.stageCode;

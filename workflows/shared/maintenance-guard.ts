@@ -18,7 +18,13 @@ export const MAINTENANCE_WAIT_SECONDS_METRIC = METRICS.maintenanceWaitSeconds;
 
 type WaitKind = 'announced' | 'unannounced';
 
-/** The external system behind a maintenance failure type (OcctoMaintenance, TakusouMaintenance). */
+/** The `system` label of the wait metrics: the external system a guard keeps calls away from. */
+export type MaintenanceSystem = 'occto' | 'kansai-takusou';
+
+/**
+ * The system behind a maintenance failure type, by its name. The guard no longer guesses (it is
+ * told its `system`); kept because test/worker/metrics.test.ts still asserts it.
+ */
 export function maintenanceSystem(failureType: string): string {
   return failureType.startsWith('Occto') ? 'occto' : failureType.startsWith('Takusou') ? 'kansai-takusou' : 'other';
 }
@@ -28,30 +34,50 @@ export interface MaintenanceGuardHooks {
   onResume(): void;
 }
 
+export interface MaintenanceGuardOptions {
+  /** The metrics label of every wait. */
+  system: MaintenanceSystem;
+  maintenance: MaintenanceConfig;
+  /** The area whose own windows area-scoped calls respect. */
+  area: AreaCode;
+  /** How long to wait after a 503 outside any known window before trying again. */
+  unannouncedRetryMs: number;
+  /** The ApplicationFailure type the system's activities use for HTTP 503. */
+  maintenanceFailureType: string;
+  /** Told when a wait starts and ends (status, current details); none by default. */
+  hooks?: MaintenanceGuardHooks;
+}
+
+/**
+ * Which windows a call must stay out of. 'area': the system-wide ones and the area's own (OCCTO's
+ * IF_ calls, forwarded to the T&D company; every Kansai call). 'system-wide': only the system-wide
+ * ones (OCCTO-internal IS_ calls).
+ */
+export interface CallScope {
+  scope: 'area' | 'system-wide';
+}
+
+const NO_HOOKS: MaintenanceGuardHooks = { onWait: () => undefined, onResume: () => undefined };
+
 export class MaintenanceGuard {
-  constructor(
-    private config: MaintenanceConfig,
-    private readonly area: AreaCode,
-    private readonly unannouncedRetryMs: number,
-    private readonly hooks: MaintenanceGuardHooks,
-    /** The ApplicationFailure type the system's activities use for HTTP 503. */
-    private readonly maintenanceFailureType: string,
-  ) {}
+  private config: MaintenanceConfig;
+  private readonly hooks: MaintenanceGuardHooks;
+
+  constructor(private readonly o: MaintenanceGuardOptions) {
+    this.config = o.maintenance;
+    this.hooks = o.hooks ?? NO_HOOKS;
+  }
 
   announce(window: AdHocWindow): void {
     this.config = { ...this.config, adHoc: [...(this.config.adHoc ?? []), window] };
   }
 
-  /**
-   * Runs `call` outside every known window. `areaSpecific` calls (OCCTO's IF_, forwarded to the
-   * T&D company; every Kansai call) also respect the area's own windows; OCCTO-internal ones (IS_)
-   * only the system-wide ones.
-   */
-  async run<T>(areaSpecific: boolean, call: () => Promise<T>): Promise<T> {
+  /** Runs `call` outside every known window of its scope; waits out a 503 and tries again. */
+  async run<T>({ scope }: CallScope, call: () => Promise<T>): Promise<T> {
     for (;;) {
       // Look a little ahead: a call decided just before a window opens must not land inside it
       // after queueing and dispatch.
-      const area = areaSpecific ? this.area : undefined;
+      const area = scope === 'area' ? this.o.area : undefined;
       const now = Date.now();
       // patched(): histories recorded before the lead time existed replay without it.
       const lead = patched('maintenance-window-lead') ? WINDOW_LEAD_MS : 0;
@@ -66,10 +92,10 @@ export class MaintenanceGuard {
       try {
         return await call();
       } catch (err) {
-        if (!isFailureOfType(err, this.maintenanceFailureType)) throw err;
-        const until = Date.now() + this.unannouncedRetryMs;
+        if (!isFailureOfType(err, this.o.maintenanceFailureType)) throw err;
+        const until = Date.now() + this.o.unannouncedRetryMs;
         this.hooks.onWait(until, 'unannounced maintenance (HTTP 503)');
-        await this.wait('unannounced', this.unannouncedRetryMs);
+        await this.wait('unannounced', this.o.unannouncedRetryMs);
         this.hooks.onResume();
       }
     }
@@ -77,7 +103,7 @@ export class MaintenanceGuard {
 
   /** The durable sleep of one wait (the same sleep command as before), counted in the metrics. */
   private async wait(kind: WaitKind, ms: number): Promise<void> {
-    const tags = { system: maintenanceSystem(this.maintenanceFailureType), kind };
+    const tags = { system: this.o.system, kind };
     metricMeter.createCounter(MAINTENANCE_WAITS_METRIC, '', 'Maintenance waits started').add(1, tags);
     const started = Date.now();
     await sleep(ms);

@@ -27,7 +27,7 @@ export async function occtoApplicationWorkflow(raw: ApplicationInput): Promise<A
     async (c) => {
       kit.setStage('CANCELLING');
       try {
-        await guard.run(true, () => occto.cancelApplication(ref()));
+        await guard.run({ scope: 'area' }, () => occto.cancelApplication(ref()));
       } catch (err) {
         kit.setStage('AWAITING_PROCESSING'); // not cancelled: keep waiting; the caller sees why
         throw err;
@@ -66,7 +66,7 @@ export async function occtoApplicationWorkflow(raw: ApplicationInput): Promise<A
     kit.setStage('APPLYING');
     // 事業者管理番号 (≤ 40 chars), unique per run: a retry finds exactly its own application.
     const runTag = workflowInfo().runId.replace(/-/g, '').slice(0, 8);
-    const applied = await kit.step(() => guard.run(true, () => apply(`OP-${supplyPointId}-${runTag}`)));
+    const applied = await kit.step(() => guard.run({ scope: 'area' }, () => apply(`OP-${supplyPointId}-${runTag}`)));
     kit.setApplicationNo(applied.applicationNo);
     record(`${state.label} filed: ${applied.applicationNo}${applied.alreadyApplied ? ' (found after an ambiguous failure)' : ''}`);
 
@@ -80,7 +80,7 @@ export async function occtoApplicationWorkflow(raw: ApplicationInput): Promise<A
         kit.step(() =>
           tracker.awaitApplication(
             { applicationNo: applied.applicationNo, kind: applicationKind },
-            () => guard.run(true, () => occto.checkApplicationStatus(ref())),
+            () => guard.run({ scope: 'area' }, () => occto.checkApplicationStatus(ref())),
             (s) => {
               if (s.stageCode !== state.processingStage) record(`受付工程 ${s.stageCode} (${s.state})`);
               state.processingStage = s.stageCode;

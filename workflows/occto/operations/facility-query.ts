@@ -10,7 +10,7 @@ export async function occtoFacilityQueryWorkflow(raw: FacilityQueryInput): Promi
   const kit = operationKit({ op: 'FACILITY_QUERY', company, category, supplyPointId, reference: input.reference, options: input.options });
   kit.setStage('QUERYING');
   try {
-    const facility = await kit.step(() => kit.guard.run(true, () => kit.occto.queryFacility({ company, category, supplyPointId })));
+    const facility = await kit.step(() => kit.guard.run({ scope: 'area' }, () => kit.occto.queryFacility({ company, category, supplyPointId })));
     kit.record(`設備情報 received (検針日 ${facility.meterReadingDay}, 次々回検針日 ${facility.nextButOneMeterReadingDate})`);
     kit.state.outcome = 'COMPLETED';
     kit.setStage('COMPLETED');

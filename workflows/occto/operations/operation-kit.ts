@@ -27,8 +27,8 @@ import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_KIND, SA_OPERATION, SA_SUPPL
 import { publishStage } from '../../shared/stage-attributes.js';
 import { eventRecorder, maintenanceNotes } from '../../shared/journal.js';
 import { MaintenanceGuard, failureType } from '../../shared/maintenance-guard.js';
-import { maintenanceAnnouncedSignal } from '../switching-in.defs.js';
-import { waitForPerson } from '../human-wait.js';
+import { maintenanceAnnouncedSignal } from '../../shared/messages.js';
+import { waitForPerson } from '../../shared/human-wait.js';
 import {
   OCCTO_OPERATION_KIND,
   operationDecideUpdate,
@@ -127,13 +127,14 @@ export function operationKit(k: KitInput) {
     { key: SA_AREA, value: area },
     { key: SA_SUPPLY_POINT, value: k.supplyPointId },
   ]);
-  const guard = new MaintenanceGuard(
-    k.options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
+  const guard = new MaintenanceGuard({
+    system: 'occto',
+    maintenance: k.options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
     area,
-    k.options.unannouncedOutageRetry,
-    maintenanceNotes(state, record, () => setCurrentDetails(describe())),
-    OcctoFailure.Maintenance,
-  );
+    unannouncedRetryMs: k.options.unannouncedOutageRetry,
+    maintenanceFailureType: OcctoFailure.Maintenance,
+    hooks: maintenanceNotes(state, record, () => setCurrentDetails(describe())),
+  });
   const sendNotice = (n: Omit<NotifyInput, 'workflowId' | 'stage'>) => notify.notifyPerson({ ...n, workflowId, stage: state.stage });
 
   setHandler(operationStatusQuery, () => state);

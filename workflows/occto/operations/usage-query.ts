@@ -10,7 +10,7 @@ import { jstDate } from '../../../domain/jst.js';
 import { usageQueryInputSchema, type UsageQueryInput } from '../../../domain/occto-operation-inputs.js';
 import { failureType } from '../../shared/maintenance-guard.js';
 import { StatusTracker } from '../status-tracking.js';
-import { waitUntil } from '../timed-wait.js';
+import { waitUntil } from '../../shared/timed-wait.js';
 import { Abandoned, operationKit, parseOperationInput } from './operation-kit.js';
 import { OPERATION_TERMINAL, cancelApplicationUpdate, requeryUsageUpdate, type UsageQueryResult } from './operation.defs.js';
 
@@ -40,7 +40,7 @@ export async function occtoUsageQueryWorkflow(raw: UsageQueryInput): Promise<Usa
     async (c) => {
       kit.setStage('CANCELLING');
       try {
-        await guard.run(true, () => occto.cancelApplication({ ...ref(), kind: 'USAGE_QUERY' }));
+        await guard.run({ scope: 'area' }, () => occto.cancelApplication({ ...ref(), kind: 'USAGE_QUERY' }));
       } catch (err) {
         kit.setStage('AWAITING_PROCESSING');
         throw err;
@@ -78,7 +78,7 @@ export async function occtoUsageQueryWorkflow(raw: UsageQueryInput): Promise<Usa
   /** 使用量情報照会申請 → 受付工程 → password. A result instead when it was rejected or cancelled. */
   const obtainPassword = async (): Promise<UsageQueryResult | undefined> => {
     kit.setStage('APPLYING');
-    const applied = await step(() => guard.run(true, () => occto.applyUsageQuery({ company, category, supplyPointId, requestRef: `UQ-${supplyPointId}-${runTag}-${state.applications + 1}` })));
+    const applied = await step(() => guard.run({ scope: 'area' }, () => occto.applyUsageQuery({ company, category, supplyPointId, requestRef: `UQ-${supplyPointId}-${runTag}-${state.applications + 1}` })));
     kit.setApplicationNo(applied.applicationNo);
     record(`使用量情報照会申請 filed: ${applied.applicationNo}${applied.alreadyApplied ? ' (found after an ambiguous failure)' : ''}`);
     kit.setStage('AWAITING_PROCESSING');
@@ -90,7 +90,7 @@ export async function occtoUsageQueryWorkflow(raw: UsageQueryInput): Promise<Usa
         step(() =>
           tracker.awaitApplication(
             { applicationNo: applied.applicationNo, kind: 'USAGE_QUERY' },
-            () => guard.run(true, () => occto.checkUsageQueryStatus(ref())),
+            () => guard.run({ scope: 'area' }, () => occto.checkUsageQueryStatus(ref())),
             (s) => {
               if (s.stageCode !== state.processingStage) record(`受付工程 ${s.stageCode} (${s.state})`);
               state.processingStage = s.stageCode;
@@ -111,7 +111,7 @@ export async function occtoUsageQueryWorkflow(raw: UsageQueryInput): Promise<Usa
     let full = processed as UsageQueryStatus;
     if (!full.password) {
       full = await step(async () => {
-        const s = await guard.run(true, () => occto.checkUsageQueryStatus(ref()));
+        const s = await guard.run({ scope: 'area' }, () => occto.checkUsageQueryStatus(ref()));
         if (!s.password) throw ApplicationFailure.nonRetryable(`completed 使用量情報照会申請 ${applied.applicationNo} carries no password`, OcctoFailure.MalformedResponse);
         return s;
       });
@@ -137,7 +137,7 @@ export async function occtoUsageQueryWorkflow(raw: UsageQueryInput): Promise<Usa
       kit.setStage('QUERYING');
       const r = await step(async () => {
         try {
-          return await guard.run(true, () => occto.queryUsage({ company, category, supplyPointId, password: password! }));
+          return await guard.run({ scope: 'area' }, () => occto.queryUsage({ company, category, supplyPointId, password: password! }));
         } catch (err) {
           if (failureType(err) === OcctoFailure.PasswordExpired && reapplied < MAX_REAPPLY) return EXPIRED;
           throw err;
