@@ -16,6 +16,8 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.cache/**', '.local/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // CommonJS configuration files (dependency-cruiser reads .cjs).
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   {
     languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
     rules: {

@@ -20,12 +20,8 @@ import {
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_CONSTRUCTION_KIND, SA_KIND, SA_STAGE } from '../workflows/search-attributes.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { executeDecision } from './update-errors.js';
-import {
-  noticeActionUpdate,
-  noticeWatcherWorkflowId,
-  type NoticeAction,
-  type takusouNoticeWatcherWorkflow,
-} from '../workflows/kansai-takusou/notice-watcher.js';
+import { noticeActionUpdate, noticeWatcherWorkflowId, type NoticeAction } from '../workflows/kansai-takusou/notice-watcher.defs.js';
+import type { takusouNoticeWatcherWorkflow } from '../workflows/kansai-takusou/notice-watcher.js';
 
 export interface ConstructionStart {
   workflowId: string;

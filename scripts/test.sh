@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone (README's second command, and all that .ci/run does):
-# installs what it needs, then lint (incl. the workflow-determinism import rules), the type check,
+# installs what it needs, then lint (incl. the workflow-determinism import rules), the dependency
+# rule between the layers (.dependency-cruiser.cjs), the type check,
 # and every vitest test against real servers. Extra arguments go to vitest.
 #   - Node.js as pinned in package.json, npm packages with `npm ci` (scripts/setup.sh);
 #   - the Temporal CLI and the time-skipping test server (scripts/ensure-temporal.sh), which need
@@ -22,5 +23,6 @@ ensure_npm_packages
 ensure_temporal
 echo "== node $(node --version) ($(command -v node))"
 echo "== lint"; eslint .
+echo "== dependency rule"; npm run -s deps
 echo "== typecheck"; tsc --noEmit -p tsconfig.json
 echo "== tests"; vitest run "$@"
