@@ -2,17 +2,7 @@
 // system does not offer is a non-retryable failure naming the operation, category/area and rule),
 // the status with search attributes, the maintenance guard, and the business-error decision
 // (a person retries or abandons before a deadline; never a silent failure).
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  TimeoutFailure,
-  isCancellation,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { NotificationActivities, NotifyInput, OcctoActivities } from '../../../activities/occto/contract.js';
 import { OcctoFailure } from '../../../activities/occto/contract.js';
@@ -24,11 +14,9 @@ import { operationLabel, type OcctoOperation } from '../../../domain/occto-opera
 import { areaOfSupplyPoint } from '../../../domain/supply-point.js';
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../../domain/task-queues.js';
 import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_KIND, SA_OPERATION, SA_SUPPLY_POINT } from '../../search-attributes.js';
-import { publishStage } from '../../shared/stage-attributes.js';
-import { eventRecorder, maintenanceNotes } from '../../shared/journal.js';
-import { MaintenanceGuard, failureType } from '../../shared/maintenance-guard.js';
-import { maintenanceAnnouncedSignal } from '../../shared/messages.js';
-import { waitForPerson } from '../../shared/human-wait.js';
+import { askPerson } from '../../shared/ask-person.js';
+import { Lifecycle } from '../../shared/lifecycle.js';
+import { Abandoned, NeedsDecision, needsDecisionFrom, type Failure } from '../../shared/needs-decision.js';
 import {
   OCCTO_OPERATION_KIND,
   operationDecideUpdate,
@@ -41,15 +29,8 @@ import {
 
 const EVENTS_KEPT = 50;
 
-/** A person gave up on the operation. */
-export class Abandoned extends Error {
-  constructor(
-    readonly reason: string,
-    readonly decidedBy: string,
-  ) {
-    super(reason);
-  }
-}
+/** A person gave up on the operation (the kit's Abandoned, re-exported for the operation workflows). */
+export { Abandoned };
 
 /** Parses the input; refuses an operation that does not exist for the category/area before any call. */
 export function parseOperationInput<S extends z.ZodType>(schema: S, raw: unknown, op: OcctoOperation, what: string): z.output<S> {
@@ -99,49 +80,43 @@ export function operationKit(k: KitInput) {
     events: [],
   };
   let decision: OperationDecision | undefined;
-  const record = eventRecorder(state.events, EVENTS_KEPT, () => state.stage);
-  const describe = () =>
-    [
+  const lc = new Lifecycle<OperationStage, OperationStatus>(state, {
+    eventsKept: EVENTS_KEPT,
+    awaitingHumanIn: ['AWAITING_DECISION'],
+    notify,
+    details: () => [
       `**${state.stage}** · ${state.label} · ${k.category} · ${k.supplyPointId}`,
-      state.applicationNo ? `申込番号 ${state.applicationNo} 受付工程 ${state.processingStage ?? '-'}` : undefined,
-      state.decision ? `awaiting a decision: ${state.decision.reason} — ${state.decision.message} (due ${state.decision.dueAt})` : undefined,
-      state.waitingForMaintenanceUntil ? `waiting for maintenance until ${state.waitingForMaintenanceUntil}` : undefined,
-    ]
-      .filter(Boolean)
-      .join('\n\n');
-  const setStage = (stage: OperationStage) => {
-    state.stage = stage;
-    state.awaitingHuman = stage === 'AWAITING_DECISION';
-    publishStage(stage, state.awaitingHuman, state.decision?.dueAt);
-    setCurrentDetails(describe());
-  };
+      state.applicationNo && `申込番号 ${state.applicationNo} 受付工程 ${state.processingStage ?? '-'}`,
+      state.decision && `awaiting a decision: ${state.decision.reason} — ${state.decision.message} (due ${state.decision.dueAt})`,
+      state.waitingForMaintenanceUntil && `waiting for maintenance until ${state.waitingForMaintenanceUntil}`,
+    ],
+  });
+  const { record } = lc;
+  const describe = () => lc.describe();
+  const setStage = (stage: OperationStage) => lc.setStage(stage, state.decision?.dueAt);
   const setApplicationNo = (no: string) => {
     state.applicationNo = no;
     state.applications += 1;
     upsertSearchAttributes([{ key: SA_APPLICATION_NO, value: no }]);
   };
-  upsertSearchAttributes([
+  lc.identify([
     { key: SA_KIND, value: OCCTO_OPERATION_KIND },
     { key: SA_OPERATION, value: k.op },
     { key: SA_COMPANY, value: k.company },
     { key: SA_AREA, value: area },
     { key: SA_SUPPLY_POINT, value: k.supplyPointId },
   ]);
-  const guard = new MaintenanceGuard({
+  const guard = lc.maintenanceGuard({
     system: 'occto',
     maintenance: k.options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
     area,
     unannouncedRetryMs: k.options.unannouncedOutageRetry,
     maintenanceFailureType: OcctoFailure.Maintenance,
-    hooks: maintenanceNotes(state, record, () => setCurrentDetails(describe())),
   });
-  const sendNotice = (n: Omit<NotifyInput, 'workflowId' | 'stage'>) => notify.notifyPerson({ ...n, workflowId, stage: state.stage });
+  const sendNotice = (n: Omit<NotifyInput, 'workflowId' | 'stage'>) => lc.notify(n.kind, n.message, n.dueAt);
 
   setHandler(operationStatusQuery, () => state);
-  setHandler(maintenanceAnnouncedSignal, (w) => {
-    guard.announce(w);
-    record(`maintenance window announced ${new Date(w.start).toISOString()} – ${new Date(w.end).toISOString()}`);
-  });
+  lc.acceptMaintenanceAnnouncements(guard);
   setHandler(
     operationDecideUpdate,
     (d) => {
@@ -160,28 +135,28 @@ export function operationKit(k: KitInput) {
   );
 
   /** A person decides; no answer by the deadline abandons (nothing of ours is left open by a failed call). */
-  const askDecision = async (need: { reason: OperationDecisionPending['reason']; message: string; code?: string }): Promise<OperationDecision> => {
-    const now = Date.now();
-    const dueAt = now + k.options.decisionDeadline;
-    state.decision = { ...need, allowedActions: ['retry', 'abandon'], askedAt: new Date(now).toISOString(), dueAt: new Date(dueAt).toISOString(), remindersSent: 0 };
-    decision = undefined;
+  const askDecision = async ({ reason, message, facts }: NeedsDecision<OperationDecisionPending['reason']>): Promise<OperationDecision> => {
+    const need = { reason, message, code: facts.code };
     const resume = state.stage;
-    setStage('AWAITING_DECISION');
-    record(`awaiting a decision: ${need.reason}${need.code ? ` ${need.code}` : ''} — ${need.message}`);
-    const pending = state.decision;
-    await sendNotice({ kind: 'INFO', message: `decision needed: ${need.reason} — ${need.message}`, dueAt: pending.dueAt });
-    const answered = await waitForPerson(() => decision !== undefined, {
-      dueAt,
-      reminderInterval: k.options.reminderInterval,
-      remind: async () => {
-        pending.remindersSent += 1;
-        await sendNotice({ kind: 'REMINDER', message: `decision still needed: ${need.reason}`, dueAt: pending.dueAt });
+    const answered = await askPerson(lc, {
+      stage: 'AWAITING_DECISION',
+      deadlineMs: k.options.decisionDeadline,
+      open: ({ askedAt, dueAt }) => {
+        const q = (state.decision = { ...need, allowedActions: ['retry', 'abandon'], askedAt, dueAt, remindersSent: 0 });
+        decision = undefined;
+        return q;
       },
-      escalate: () => sendNotice({ kind: 'ESCALATION', message: `no decision by ${pending.dueAt}: ${state.label} abandoned`, dueAt: pending.dueAt }),
+      asked: `awaiting a decision: ${reason}${need.code ? ` ${need.code}` : ''} — ${message}`,
+      notice: `decision needed: ${reason} — ${message}`,
+      answered: () => decision !== undefined,
+      wait: { reminderInterval: k.options.reminderInterval },
+      reminder: () => `decision still needed: ${reason}`,
+      escalation: (q) => `no decision by ${q.dueAt}: ${state.label} abandoned`,
     });
+    const dueAt = state.decision!.dueAt;
     state.decision = undefined;
     setStage(resume);
-    return answered && decision ? decision : { action: 'abandon', decidedBy: 'system', reason: `no decision before the deadline ${pending.dueAt}` };
+    return answered && decision ? decision : { action: 'abandon', decidedBy: 'system', reason: `no decision before the deadline ${dueAt}` };
   };
 
   /** Runs a step; a business error goes to a person (retry / abandon). */
@@ -191,7 +166,7 @@ export function operationKit(k: KitInput) {
         return await run();
       } catch (err) {
         if (isCancellation(err)) throw err;
-        const d = await askDecision(toNeed(err));
+        const d = await askDecision(needsDecisionFrom(err, operationNeed));
         if (d.action === 'abandon') throw new Abandoned(d.reason, d.decidedBy);
       }
     }
@@ -200,23 +175,20 @@ export function operationKit(k: KitInput) {
   return { occto, state, record, setStage, setApplicationNo, guard, step, sendNotice, describe, area, workflowId };
 }
 
-function toNeed(err: unknown): { reason: OperationDecisionPending['reason']; message: string; code?: string } {
-  const type = failureType(err);
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { code?: string } | undefined) : undefined;
-  const message = cause instanceof Error ? cause.message : String(err);
-  switch (type) {
+/** The decision a non-retryable activity failure asks for; undefined for a bug of ours. */
+function operationNeed(f: Failure): NeedsDecision<OperationDecisionPending['reason']> | undefined {
+  switch (f.type) {
     case OcctoFailure.Business:
     case OcctoFailure.NotOffered:
-      return { reason: 'BUSINESS_ERROR', message, code: details?.code };
+      return new NeedsDecision('BUSINESS_ERROR', f.message, { code: f.details?.code as string | undefined });
     case OcctoFailure.Auth:
-      return { reason: 'AUTH_ERROR', message: `${message} — check the client certificate and credentials, then retry` };
+      return new NeedsDecision('AUTH_ERROR', `${f.message} — check the client certificate and credentials, then retry`);
     case OcctoFailure.MalformedResponse:
-      return { reason: 'MALFORMED_RESPONSE', message };
+      return new NeedsDecision('MALFORMED_RESPONSE', f.message);
     default:
-      if (cause instanceof TimeoutFailure || type === OcctoFailure.Transient || type === OcctoFailure.RateLimited) {
-        return { reason: 'UNREACHABLE', message: `OCCTO unreachable for too long: ${message}` };
+      if (f.timedOut || f.type === OcctoFailure.Transient || f.type === OcctoFailure.RateLimited) {
+        return new NeedsDecision('UNREACHABLE', `OCCTO unreachable for too long: ${f.message}`);
       }
-      throw err; // a bug of ours: let the workflow task fail and be fixed, not hidden
+      return undefined;
   }
 }
