@@ -2,7 +2,7 @@
 export { createOcctoActivities, type OcctoActivityDeps } from './occto/activities.js';
 export { occtoClientConfigSchema, parseOcctoClientConfig, type OcctoClientConfig, type OcctoClientConfigInput } from './occto/config.js';
 export { createTransport, type Transport, type TransportResponse } from './occto/transport.js';
-export { createNotificationActivities, type NotificationDeps, type NotificationSender } from './notifications.js';
+export { createNotificationActivities, type NotificationDeps, type NotificationSender } from './notifications/activities.js';
 export type * from './occto/contract.js';
 export { OcctoFailure } from './occto/contract.js';
 export { createTakusouActivities, takusouClientConfigSchema } from './kansai-takusou/index.js';

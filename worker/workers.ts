@@ -20,7 +20,7 @@ import { createTakusouActivities } from '../activities/kansai-takusou/activities
 import type { TakusouClientConfig } from '../activities/kansai-takusou/config.js';
 import { createFleetActivities, type StatusTrackingConfig } from '../activities/fleet/fleet.js';
 import { createOcctoActivities } from '../activities/occto/activities.js';
-import { createNotificationActivities } from '../activities/notifications.js';
+import { createNotificationActivities } from '../activities/notifications/activities.js';
 import type { OcctoClientConfig } from '../activities/occto/config.js';
 import { createDataConverter } from '../platform/data-converter.js';
 import { dispatchWaitInterceptor } from '../platform/metrics.js';

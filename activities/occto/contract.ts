@@ -294,14 +294,3 @@ export interface BusinessErrorDetails {
   meaning: string;
 }
 
-/** Notifications to people (reminders, escalations, operator alerts). No personal data. */
-export interface NotifyInput {
-  kind: 'REMINDER' | 'ESCALATION' | 'OPERATOR_ALERT' | 'INFO';
-  workflowId: string;
-  stage: string;
-  message: string;
-  dueAt?: string; // ISO
-}
-export interface NotificationActivities {
-  notifyPerson(input: NotifyInput): Promise<void>;
-}

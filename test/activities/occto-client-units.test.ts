@@ -8,7 +8,7 @@ import { classifyTransportError, interpretResponse, redactedExcerpt } from '../.
 import { ngReasonsOf, processingStateOf } from '../../activities/occto/activities.js';
 import { RateSpacer } from '../../activities/occto/rate-spacer.js';
 import { jstTimestamp } from '../../activities/occto/provisional-wire-format.js';
-import { createNotificationActivities } from '../../activities/notifications.js';
+import { createNotificationActivities } from '../../activities/notifications/activities.js';
 import {
   AUTH_FAULT_CODE,
   RATE_LIMIT_FAULT_CODE,

@@ -6,13 +6,11 @@ import { loadWorkerConfig } from '../../worker/config.js';
 import { HISTOGRAM_BUCKETS, METRICS, prometheusExporter, type CallOutcome } from '../../platform/metrics.js';
 import { occtoOutcome } from '../../activities/occto/caller.js';
 import { businessFailure, classifyTransportError as occtoTransportError, interpretResponse as occtoResponse, malformed } from '../../activities/occto/errors.js';
-import { OcctoFailure } from '../../activities/occto/contract.js';
 import { TransportTimeoutError as OcctoTimeout } from '../../activities/occto/transport.js';
 import { takusouOutcome, TransportTimeoutError as TakusouTimeout } from '../../activities/kansai-takusou/transport.js';
 import { classifyTransportError as takusouTransportError, interpretResponse as takusouResponse, type Classified } from '../../activities/kansai-takusou/errors.js';
-import { TakusouFailure } from '../../activities/kansai-takusou/contract.js';
 import { SERVICE } from '../../activities/kansai-takusou/provisional-wire-format.js';
-import { maintenanceSystem, MAINTENANCE_WAITS_METRIC } from '../../workflows/shared/maintenance-guard.js';
+import { MAINTENANCE_WAITS_METRIC } from '../../workflows/shared/maintenance-guard.js';
 import { TEST_KEY_SPEC } from '../support/temporal-env.js';
 
 const baseEnv = { DENKI_COMPANIES: '12346', TAKUSOU_BASE_URL: 'https://takusou.example.jp/api/low-takusou/', DENKI_PAYLOAD_KEYS: TEST_KEY_SPEC };
@@ -93,11 +91,6 @@ describe('outcome labels follow the errors.ts classification', () => {
     expect(takusouOutcome(takusouTransportError(s, new TakusouTimeout('no complete response')))).toBe('timeout');
     expect(takusouOutcome(takusouTransportError(s, Object.assign(new Error('reset'), { code: 'ECONNRESET' })))).toBe('network_error');
     expect(takusouOutcome(undefined, 200)).toBe('ok');
-  });
-
-  it('maintenance waits are labelled by the system of the failure type', () => {
-    expect(maintenanceSystem(OcctoFailure.Maintenance)).toBe('occto');
-    expect(maintenanceSystem(TakusouFailure.Maintenance)).toBe('kansai-takusou');
   });
 });
 

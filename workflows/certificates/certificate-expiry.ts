@@ -4,7 +4,7 @@
 // call of that company fails. Warnings and errors go to the log and to a person (notifyPerson).
 import { ApplicationFailure, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CertificateActivities } from '../../activities/certificates/contract.js';
-import type { NotificationActivities } from '../../activities/occto/contract.js';
+import type { NotificationActivities } from '../../activities/notifications/contract.js';
 import { NOTIFY_TASK_QUEUE } from '../../domain/task-queues.js';
 import {
   CERTIFICATES_TASK_QUEUE,

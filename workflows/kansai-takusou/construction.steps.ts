@@ -3,7 +3,7 @@
 // and each call to たくそう君 — outside maintenance windows and, for writes on the application
 // number, ≥ 1 s after the previous response.
 import { ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { NotificationActivities } from '../../activities/occto/contract.js';
+import type { NotificationActivities } from '../../activities/notifications/contract.js';
 import type { AcceptanceResult, TakusouActivities } from '../../activities/kansai-takusou/contract.js';
 import type { FleetActivities } from '../../activities/fleet/fleet.js';
 import { TakusouFailure } from '../../activities/kansai-takusou/contract.js';

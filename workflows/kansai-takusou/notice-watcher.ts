@@ -26,7 +26,6 @@ export const noticeWatcherInputSchema = z
 export type NoticeWatcherInput = z.input<typeof noticeWatcherInputSchema>;
 
 // The messages live in notice-watcher.defs.ts; re-exported for the clients that import them from here.
-export { noticeActionUpdate, noticeWatcherStatusQuery, noticeWatcherWorkflowId, type NoticeAction, type NoticeWatcherStatus } from './notice-watcher.defs.js';
 const ITERATIONS_BEFORE_CONTINUE_AS_NEW = 500;
 const SEEN_KEPT = 300;
 

@@ -19,7 +19,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { IncomingRelay, NotificationActivities, OcctoActivities } from '../../activities/occto/contract.js';
+import type { IncomingRelay, OcctoActivities } from '../../activities/occto/contract.js';
+import type { NotificationActivities } from '../../activities/notifications/contract.js';
 import { OcctoFailure } from '../../activities/occto/contract.js';
 import type { BusinessHours } from '../../domain/business-calendar.js';
 import { CATEGORY_LABELS, type Category } from '../../domain/categories.js';

@@ -13,7 +13,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ApplicationKind, NotificationActivities, OcctoActivities, ProcessingStatus, RelayResult } from '../../activities/occto/contract.js';
+import type { ApplicationKind, OcctoActivities, ProcessingStatus, RelayResult } from '../../activities/occto/contract.js';
+import type { NotificationActivities } from '../../activities/notifications/contract.js';
 import { OcctoFailure } from '../../activities/occto/contract.js';
 import { areaOfCompany } from '../../domain/company.js';
 import { formatViolations, violationsFromZodError } from '../../domain/errors.js';

@@ -1,7 +1,8 @@
 // The steps of a new-retailer switching (switching-in.ts reads them as the business process): its
 // state and status, the person's decision, and each call to OCCTO behind the maintenance guard.
 import { ApplicationFailure, CancellationScope, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { ApplySwitchingStartResult, NotificationActivities, OcctoActivities, ProcessingStatus, RelayResult } from '../../activities/occto/contract.js';
+import type { ApplySwitchingStartResult, OcctoActivities, ProcessingStatus, RelayResult } from '../../activities/occto/contract.js';
+import type { NotificationActivities } from '../../activities/notifications/contract.js';
 import { OcctoFailure } from '../../activities/occto/contract.js';
 import { areaOfSupplyPoint } from '../../domain/supply-point.js';
 import { jstDate } from '../../domain/jst.js';

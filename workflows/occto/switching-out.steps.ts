@@ -2,7 +2,8 @@
 // its state and status, the messages people send (judge, reportMistakenOk, decide), and each call
 // behind the maintenance guard. Relay data is for switching roles only: the status carries none.
 import { ApplicationFailure, allHandlersFinished, condition, isCancellation, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { NotificationActivities, OcctoActivities, ProcessingStatus } from '../../activities/occto/contract.js';
+import type { OcctoActivities, ProcessingStatus } from '../../activities/occto/contract.js';
+import type { NotificationActivities } from '../../activities/notifications/contract.js';
 import { OcctoFailure } from '../../activities/occto/contract.js';
 import type { CustomerRecordActivities } from '../../activities/customer-records/contract.js';
 import { formatViolations, violationsFromZodError } from '../../domain/errors.js';

@@ -3,7 +3,7 @@
 // details for the Web UI, notices to people, and the maintenance guard that keeps the status.
 import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { NotificationActivities, NotifyInput } from '../../activities/occto/contract.js';
+import type { NotificationActivities, NotifyInput } from '../../activities/notifications/contract.js';
 import { eventRecorder, maintenanceNotes, type JournalEvent } from './journal.js';
 import { MaintenanceGuard, type MaintenanceGuardOptions } from './maintenance-guard.js';
 import { maintenanceAnnouncedSignal } from './messages.js';

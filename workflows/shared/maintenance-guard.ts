@@ -21,14 +21,6 @@ type WaitKind = 'announced' | 'unannounced';
 /** The `system` label of the wait metrics: the external system a guard keeps calls away from. */
 export type MaintenanceSystem = 'occto' | 'kansai-takusou';
 
-/**
- * The system behind a maintenance failure type, by its name. The guard no longer guesses (it is
- * told its `system`); kept because test/worker/metrics.test.ts still asserts it.
- */
-export function maintenanceSystem(failureType: string): string {
-  return failureType.startsWith('Occto') ? 'occto' : failureType.startsWith('Takusou') ? 'kansai-takusou' : 'other';
-}
-
 export interface MaintenanceGuardHooks {
   onWait(untilMs: number, reason: string): void;
   onResume(): void;

@@ -4,7 +4,8 @@
 // (a person retries or abandons before a deadline; never a silent failure).
 import { ApplicationFailure, isCancellation, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { NotificationActivities, NotifyInput, OcctoActivities } from '../../../activities/occto/contract.js';
+import type { OcctoActivities } from '../../../activities/occto/contract.js';
+import type { NotificationActivities, NotifyInput } from '../../../activities/notifications/contract.js';
 import { OcctoFailure } from '../../../activities/occto/contract.js';
 import type { Category } from '../../../domain/categories.js';
 import { formatViolations, violationsFromZodError } from '../../../domain/errors.js';

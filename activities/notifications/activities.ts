@@ -2,7 +2,7 @@
 // structured log line on the `notifications` child logger; a mail or chat sender replaces
 // `deliver` later without touching workflows. Inputs carry no personal data (contract.ts).
 import type { Logger } from 'pino';
-import type { NotificationActivities, NotifyInput } from './occto/contract.js';
+import type { NotificationActivities, NotifyInput } from './contract.js';
 
 /** Where a notification goes. The default writes it to the log. */
 export type NotificationSender = (notification: NotifyInput) => Promise<void>;
