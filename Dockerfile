@@ -27,6 +27,7 @@ COPY activities ./activities
 COPY worker ./worker
 COPY client ./client
 COPY simulators ./simulators
+COPY systems ./systems
 COPY scripts ./scripts
 RUN npm run build
 
@@ -61,4 +62,4 @@ COPY deploy/dev-secrets.ts deploy/make-dev-secrets.ts ./deploy/
 RUN mkdir -p /var/lib/denki-flow && chown node:node /var/lib/denki-flow
 USER node
 EXPOSE 8443 8543
-CMD ["node", "dist/simulators/occto/main.js"]
+CMD ["node", "dist/systems/occto/simulator/main.js"]

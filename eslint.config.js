@@ -26,14 +26,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'systems/*/workflows/**/*.ts', 'systems/*/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: forbiddenInSandbox,
         patterns: [
           { group: ['undici/*', 'pino/*', 'node:*'], message: 'Not allowed in workflows/ and domain/ (determinism).' },
           // Activity contracts (types + failure names) are workflow-safe; implementations are not.
-          { regex: '/activities/(?!.*/contract\\.js$)', message: 'Workflows import only activity types (import type), never implementations.', allowTypeImports: true },
+          { regex: '(^|/)activities/(?!(.*/)?contract\\.js$)', message: 'Workflows import only activity types (import type), never implementations.', allowTypeImports: true },
         ],
       }],
       'no-restricted-globals': ['error',
@@ -45,7 +45,7 @@ export default tseslint.config(
   },
   {
     // domain/ is pure: "now" is always a parameter, so the same code serves workflows and tests.
-    files: ['domain/**/*.ts'],
+    files: ['domain/**/*.ts', 'systems/*/domain/**/*.ts'],
     rules: {
       'no-restricted-properties': ['error',
         { object: 'Date', property: 'now', message: 'domain/ takes the current time as a parameter.' },

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'systems/*/test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // Workflow and end-to-end files start Temporal servers and workers: two at a time on 2 cores.
     pool: 'forks',

@@ -20,8 +20,8 @@ import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type ActivityExecuteInput, type ActivityInboundCallsInterceptor, type Next } from '@temporalio/worker';
 import pino from 'pino';
-import { parseOcctoClientConfig } from '../activities/occto/config.js';
-import { startSwitchingIn } from '../client/switching-in.js';
+import { parseOcctoClientConfig } from '../systems/occto/activities/config.js';
+import { startSwitchingIn } from '../systems/occto/client/switching-in.js';
 import { addDays, jstDate } from '../domain/jst.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
 import { SINGLE_PARTITION_ARGS } from '../scripts/dev-server-args.js';
@@ -30,9 +30,9 @@ import { TEST_CODEC_KEYS } from '../test/support/temporal-env.js';
 import { createDataConverter, failureConverterPath } from '../platform/data-converter.js';
 import { WORKFLOWS_INDEX } from '../worker/workflow-source.js';
 import { createWorkerSet } from '../worker/workers.js';
-import { INBOX_SWEEP_WORKFLOW_TYPE, type InboxSweepInput } from '../workflows/occto/incoming-relays.defs.js';
+import { INBOX_SWEEP_WORKFLOW_TYPE, type InboxSweepInput } from '../systems/occto/workflows/incoming-relays.defs.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { autoJudgeRuleSchema, switchingOutWorkflowId } from '../domain/switching-out.js';
+import { autoJudgeRuleSchema, switchingOutWorkflowId } from '../systems/occto/domain/switching-out.js';
 
 const N = Number(process.argv[2] ?? 500);
 const CAP = Number(process.argv[3] ?? 5);
@@ -136,7 +136,7 @@ async function scenario(mode: Mode): Promise<Row> {
     client: { dataConverter: createDataConverter(TEST_CODEC_KEYS) },
   });
   const dir = mkdtempSync(join(tmpdir(), `denki-bench-${mode}-`));
-  const sim = startTs('simulators/occto/main.ts', {
+  const sim = startTs('systems/occto/simulator/main.ts', {
     OCCTO_SIM_PORT: '0',
     OCCTO_SIM_ADMIN_PORT: '0',
     OCCTO_SIM_CERT_DIR: join(dir, 'pki'),

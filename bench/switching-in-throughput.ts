@@ -8,13 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { createOcctoHarness, COMPANY, supplyPoint, switchingInput } from '../test/support/occto-harness.js';
+import { createOcctoHarness, COMPANY, supplyPoint, switchingInput } from '../systems/occto/test/harness.js';
 import { TEST_CODEC_KEYS } from '../test/support/temporal-env.js';
 import { createDataConverter, failureConverterPath } from '../platform/data-converter.js';
 import { WORKFLOWS_INDEX } from '../worker/workflow-source.js';
 import { SINGLE_PARTITION_ARGS } from '../scripts/dev-server-args.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { startSwitchingIn } from '../client/switching-in.js';
+import { startSwitchingIn } from '../systems/occto/client/switching-in.js';
 import { writeFileSync, mkdirSync } from 'node:fs';
 
 const N = Number(process.argv[2] ?? 60);

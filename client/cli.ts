@@ -15,8 +15,8 @@ import {
   getSwitchingInStatus,
   listAwaitingHuman,
   startSwitchingIn,
-} from './switching-in.js';
-import type { SwitchingInDecision } from '../workflows/occto/switching-in.defs.js';
+} from '../systems/occto/client/switching-in.js';
+import type { SwitchingInDecision } from '../systems/occto/workflows/switching-in.defs.js';
 import {
   cancelConstruction,
   confirmConstructionCompletion,
@@ -25,10 +25,10 @@ import {
   sendNoticeAction,
   startConstruction,
   startStreetLights,
-} from './construction.js';
-import { registerOcctoCommands } from './cli-occto.js';
-import { RoleNotPermittedError } from './switching-out.js';
-import { OperationNotOfferedError } from './occto-operations.js';
+} from '../systems/kansai-takusou/client/construction.js';
+import { registerOcctoCommands } from '../systems/occto/client/cli.js';
+import { RoleNotPermittedError } from '../systems/occto/client/switching-out.js';
+import { OperationNotOfferedError } from '../systems/occto/client/occto-operations.js';
 
 const program = new Command()
   .name('denki')

@@ -41,7 +41,7 @@ export interface DevSecrets {
   written: string[];
 }
 
-/** The OCCTO simulator's dev password of a company (simulators/occto/main.ts, when none is configured). */
+/** The OCCTO simulator's dev password of a company (systems/occto/simulator/main.ts, when none is configured). */
 export const simulatorDevPassword = (code: string): string => `dev-password-${code}`;
 
 export function devSecretFiles(dir: string, companies: string[]): DevSecrets['files'] {

@@ -8,7 +8,5 @@ export * from './categories.js';
 export * from './jst.js';
 export * from './business-calendar.js';
 export * from './maintenance.js';
-export * from './start-date-rules.js';
 export * from './task-queues.js';
 export * from './durations.js';
-export * from './switching-in.js';

@@ -5,11 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import { addDays, jstDate } from '../domain/jst.js';
-import { ensureInboxSchedule } from '../client/occto-inbox.js';
-import { listSwitchingOut } from '../client/switching-out.js';
-import { startFacilityQuery, startOcctoApplication, startUsageQuery } from '../client/occto-operations.js';
+import { ensureInboxSchedule } from '../systems/occto/client/occto-inbox.js';
+import { listSwitchingOut } from '../systems/occto/client/switching-out.js';
+import { startFacilityQuery, startOcctoApplication, startUsageQuery } from '../systems/occto/client/occto-operations.js';
 import { WORKFLOWS_TASK_QUEUE } from '../domain/task-queues.js';
-import { INBOX_SWEEP_WORKFLOW_TYPE, type InboxSweepInput } from '../workflows/occto/incoming-relays.defs.js';
+import { INBOX_SWEEP_WORKFLOW_TYPE, type InboxSweepInput } from '../systems/occto/workflows/incoming-relays.defs.js';
 
 const NEW_RETAILER = '99991';
 const ADDRESS = '大阪府大阪市北区中之島3-6-16';

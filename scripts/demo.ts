@@ -3,8 +3,8 @@
 // second run finds the same workflows (idempotent start) instead of adding more.
 import { Connection } from '@temporalio/client';
 import { createTemporalClient } from '../platform/temporal-client.js';
-import { startSwitchingIn } from '../client/switching-in.js';
-import { ensureNoticeWatcher, startConstruction, startStreetLights } from '../client/construction.js';
+import { startSwitchingIn } from '../systems/occto/client/switching-in.js';
+import { ensureNoticeWatcher, startConstruction, startStreetLights } from '../systems/kansai-takusou/client/construction.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { CodecKeys } from '../platform/payload-codec.js';
 import { addDays, jstDate } from '../domain/jst.js';

@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   // 2. OCCTO simulator (mutual TLS), fast enough to watch: judgement after 20 s, processing 60 s.
   // Its books are kept in a state file, so workflows waiting on a relay find it after a restart.
   const tsx = `${root}node_modules/.bin/tsx`;
-  start('occto-sim', tsx, ['simulators/occto/main.ts'], {
+  start('occto-sim', tsx, ['systems/occto/simulator/main.ts'], {
     OCCTO_SIM_PORT: String(PORTS.occto),
     OCCTO_SIM_ADMIN_PORT: String(PORTS.occtoAdmin),
     OCCTO_SIM_CERT_DIR: `${local}/pki`,
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   });
 
   // たくそう君 simulator (HTTPS), fast enough to watch: acceptance 30 s, 工程 steps 20 s, 契約算定 60 s.
-  start('takusou-sim', tsx, ['simulators/kansai-takusou/main.ts'], {
+  start('takusou-sim', tsx, ['systems/kansai-takusou/simulator/main.ts'], {
     TAKUSOU_SIM_PORT: String(PORTS.takusou),
     TAKUSOU_SIM_ADMIN_PORT: String(PORTS.takusouAdmin),
     TAKUSOU_SIM_CERT_DIR: `${local}/pki`,

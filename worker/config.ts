@@ -11,12 +11,12 @@ import {
   parseOcctoClientConfig,
   type CompanyCredentials,
   type OcctoClientConfig,
-} from '../activities/occto/config.js';
-import { takusouClientConfigSchema, type TakusouClientConfig } from '../activities/kansai-takusou/config.js';
+} from '../systems/occto/activities/config.js';
+import { takusouClientConfigSchema, type TakusouClientConfig } from '../systems/kansai-takusou/activities/config.js';
 import type { StatusTrackingConfig } from '../activities/fleet/fleet.js';
 import { recordsFileSchema } from '../activities/customer-records/records-file.js';
 import { parseDurationMs } from '../domain/durations.js';
-import { autoJudgeRuleSchema, type AutoJudgeRule } from '../domain/switching-out.js';
+import { autoJudgeRuleSchema, type AutoJudgeRule } from '../systems/occto/domain/switching-out.js';
 import type { CodecKeys } from '../platform/payload-codec.js';
 import { valueOrFile, type Env } from '../platform/env-files.js';
 import { loadCodecKeys } from '../platform/codec-keys.js';

@@ -1,9 +1,9 @@
 // One builder of visibility queries over the typed search attributes (never personal data), for
 // the client library's lists, the gateway's work list and the worker's decision gauges.
-import { CONSTRUCTION_KIND_SA } from './kansai-takusou/construction.defs.js';
-import { OCCTO_OPERATION_KIND } from './occto/operations/operation.defs.js';
-import { SWITCHING_IN_KIND } from './occto/switching-in.defs.js';
-import { SWITCHING_OUT_KIND } from './occto/switching-out.defs.js';
+import { CONSTRUCTION_KIND_SA } from '../systems/kansai-takusou/workflows/construction.defs.js';
+import { OCCTO_OPERATION_KIND } from '../systems/occto/workflows/operations/operation.defs.js';
+import { SWITCHING_IN_KIND } from '../systems/occto/workflows/switching-in.defs.js';
+import { SWITCHING_OUT_KIND } from '../systems/occto/workflows/switching-out.defs.js';
 import { SA_AREA, SA_AWAITING_HUMAN, SA_COMPANY, SA_KIND, SA_STAGE } from './search-attributes.js';
 import { InvalidInputError } from '../domain/errors.js';
 

@@ -2,11 +2,11 @@
 // the NAMES of differing fields for the audit trail — never a name, kana, address or phone.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { NO_AUTO_JUDGE, type AutoJudgeRule } from '../../domain/switching-out.js';
+import { NO_AUTO_JUDGE, type AutoJudgeRule } from '../../systems/occto/domain/switching-out.js';
 import { CustomerRecordFailure, type CustomerRecordActivities, type RecordCheckResult } from './contract.js';
 import { normaliseAddress, normaliseKana, normaliseName } from './normalise.js';
 import { RecordsFile, type CustomerRecord } from './records-file.js';
-import type { Customer } from '../occto/contract.js';
+import type { Customer } from '../../systems/occto/activities/contract.js';
 
 export interface CustomerRecordDeps {
   /** JSON file of customer records (CUSTOMER_RECORDS_FILE). */
@@ -16,7 +16,7 @@ export interface CustomerRecordDeps {
   logger: Logger;
 }
 
-/** 判断NG理由 a person would likely pick per differing field (provisional labels, domain/occto-operations.ts). */
+/** 判断NG理由 a person would likely pick per differing field (provisional labels, systems/occto/domain/occto-operations.ts). */
 const NG_REASON_OF_FIELD: Readonly<Record<string, number>> = { name: 2, kana: 2, address: 3, category: 1 };
 
 /** Pure comparison, exported for unit tests. */

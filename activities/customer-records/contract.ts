@@ -2,8 +2,8 @@
  * Our own customer records, as the current-retailer workflow sees them: types only. Workflows
  * `import type` this; ./activities.ts implements it over a JSON file.
  */
-import type { Category, Customer } from '../occto/contract.js';
-import type { AutoJudgeRule } from '../../domain/switching-out.js';
+import type { Category, Customer } from '../../systems/occto/activities/contract.js';
+import type { AutoJudgeRule } from '../../systems/occto/domain/switching-out.js';
 
 export type RecordVerdict = 'MATCH' | 'MISMATCH' | 'NOT_FOUND' | 'NOT_ACTIVE';
 
@@ -21,7 +21,7 @@ export interface RecordCheckResult {
   verdict: RecordVerdict;
   /** Field NAMES that differ ('name', 'kana', 'address', 'category'); never values. */
   mismatchedFields: string[];
-  /** 判断NG理由 numbers a person would likely choose (provisional labels: domain/occto-operations.ts). */
+  /** 判断NG理由 numbers a person would likely choose (provisional labels: systems/occto/domain/occto-operations.ts). */
   suggestedNgReasons: number[];
 }
 

@@ -13,8 +13,8 @@ import {
   subscribeStatusSignal,
   type StatusPollerInput,
   type StatusSubscription,
-} from '../../workflows/occto/status-poller.defs.js';
-import { noticeWatcherStatusQuery, subscribeToMaintenanceSignal } from '../../workflows/kansai-takusou/notice-watcher.defs.js';
+} from '../../systems/occto/workflows/status-poller.defs.js';
+import { noticeWatcherStatusQuery, subscribeToMaintenanceSignal } from '../../systems/kansai-takusou/workflows/notice-watcher.defs.js';
 import { maintenanceAnnouncedSignal } from '../../workflows/shared/messages.js';
 
 export interface FleetActivities {

@@ -6,9 +6,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DomainRuleViolation } from '../../domain/errors.js';
-import { DecisionRejectedError, InvalidInputError } from '../switching-in.js';
-import { OperationNotOfferedError } from '../occto-operations.js';
-import { RoleNotPermittedError } from '../switching-out.js';
+import { DecisionRejectedError, InvalidInputError } from '../../systems/occto/client/switching-in.js';
+import { OperationNotOfferedError } from '../../systems/occto/client/occto-operations.js';
+import { RoleNotPermittedError } from '../../systems/occto/client/switching-out.js';
 import { NoSuchWorkflowError, WorkflowFinishedError } from '../update-errors.js';
 
 export const ERROR_CODES = [

@@ -9,13 +9,13 @@ import {
   constructionCancelSchema,
   constructionCorrectionSchema,
   constructionInputSchema,
-} from '../../domain/construction.js';
-import { applicationInputSchema, facilityQueryInputSchema, usageQueryInputSchema } from '../../domain/occto-operation-inputs.js';
-import { customerSchema, switchingInCorrectionSchema, switchingInInputSchema } from '../../domain/switching-in.js';
-import { judgeDecisionSchema, mistakenOkReportSchema, switchingOutDecisionSchema } from '../../domain/switching-out.js';
-import type { CancelRequest as ConstructionCancel, CompletionConfirmation, ConstructionCorrection } from '../../workflows/kansai-takusou/construction.defs.js';
-import type { CancelRequest as OperationCancel, OperationDecision, RequeryRequest } from '../../workflows/occto/operations/operation.defs.js';
-import type { SwitchingInDecision } from '../../workflows/occto/switching-in.defs.js';
+} from '../../systems/kansai-takusou/domain/construction.js';
+import { applicationInputSchema, facilityQueryInputSchema, usageQueryInputSchema } from '../../systems/occto/domain/occto-operation-inputs.js';
+import { customerSchema, switchingInCorrectionSchema, switchingInInputSchema } from '../../systems/occto/domain/switching-in.js';
+import { judgeDecisionSchema, mistakenOkReportSchema, switchingOutDecisionSchema } from '../../systems/occto/domain/switching-out.js';
+import type { CancelRequest as ConstructionCancel, CompletionConfirmation, ConstructionCorrection } from '../../systems/kansai-takusou/workflows/construction.defs.js';
+import type { CancelRequest as OperationCancel, OperationDecision, RequeryRequest } from '../../systems/occto/workflows/operations/operation.defs.js';
+import type { SwitchingInDecision } from '../../systems/occto/workflows/switching-in.defs.js';
 
 /** Names a schema in the OpenAPI document (components), without copying it: the same object validates. */
 function named<T extends z.ZodType>(schema: T, id: string, description?: string): T {

@@ -18,10 +18,10 @@ import { installMetrics } from './metrics.js';
 import { pruneUnusedSchemas } from './openapi.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { errorResponses, guarded, rolesNote, SECURITY, type GatewayContext } from './routes/common.js';
-import { constructionRoutes } from './routes/construction.js';
-import { occtoOperationRoutes } from './routes/occto-operations.js';
-import { switchingInRoutes } from './routes/switching-in.js';
-import { switchingOutRoutes } from './routes/switching-out.js';
+import { constructionRoutes } from '../../systems/kansai-takusou/gateway/construction.js';
+import { occtoOperationRoutes } from '../../systems/occto/gateway/occto-operations.js';
+import { switchingInRoutes } from '../../systems/occto/gateway/switching-in.js';
+import { switchingOutRoutes } from '../../systems/occto/gateway/switching-out.js';
 import { workRoutes } from './routes/work.js';
 
 export interface GatewayOptions {

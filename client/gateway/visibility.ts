@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import { z } from 'zod';
-import type { ConstructionStage } from '../../workflows/kansai-takusou/construction.defs.js';
-import type { OperationStage } from '../../workflows/occto/operations/operation.defs.js';
-import type { SwitchingInStage } from '../../workflows/occto/switching-in.defs.js';
-import type { SwitchingOutStage } from '../../workflows/occto/switching-out.defs.js';
+import type { ConstructionStage } from '../../systems/kansai-takusou/workflows/construction.defs.js';
+import type { OperationStage } from '../../systems/occto/workflows/operations/operation.defs.js';
+import type { SwitchingInStage } from '../../systems/occto/workflows/switching-in.defs.js';
+import type { SwitchingOutStage } from '../../systems/occto/workflows/switching-out.defs.js';
 import {
   SA_APPLICATION_NO,
   SA_AREA,

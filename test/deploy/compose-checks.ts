@@ -10,8 +10,8 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { SINGLE_PARTITION_ARGS } from '../../scripts/dev-server-args.js';
 import { occtoTaskQueue } from '../../domain/task-queues.js';
-import { SOAP_ENDPOINT_PATH } from '../../activities/occto/provisional-wire-format.js';
-import { TAKUSOU_BASE_PATH } from '../../activities/kansai-takusou/provisional-wire-format.js';
+import { SOAP_ENDPOINT_PATH } from '../../systems/occto/activities/provisional-wire-format.js';
+import { TAKUSOU_BASE_PATH } from '../../systems/kansai-takusou/activities/provisional-wire-format.js';
 import {
   ROOT,
   argv,
@@ -36,8 +36,8 @@ import {
 export const PROCESSES = {
   worker: 'worker/main.ts',
   gateway: 'client/gateway/main.ts',
-  'occto-sim': 'simulators/occto/main.ts',
-  'takusou-sim': 'simulators/kansai-takusou/main.ts',
+  'occto-sim': 'systems/occto/simulator/main.ts',
+  'takusou-sim': 'systems/kansai-takusou/simulator/main.ts',
   'dev-secrets': 'deploy/make-dev-secrets.ts',
 } as const;
 export type Process = keyof typeof PROCESSES;

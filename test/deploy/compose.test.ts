@@ -86,8 +86,8 @@ describe('docker-compose.yml and the Dockerfile', () => {
 
     expect(checkServices(mutated((c) => delete c.services['temporal-setup']))).toContain('service temporal-setup is missing');
     expect(checkServices(mutated((c) => (c.services.gateway!.build = { context: '.', target: 'api' })))).toContain("gateway: build target 'api' is not a stage of the Dockerfile");
-    expect(checkEntryPoints(mutated((c) => (c.services['occto-sim']!.command = ['node', 'dist/simulators/occto/server-main.js'])))).toEqual([
-      'occto-sim: runs node dist/simulators/occto/server-main.js, but its source simulators/occto/server-main.ts does not exist',
+    expect(checkEntryPoints(mutated((c) => (c.services['occto-sim']!.command = ['node', 'dist/systems/occto/simulator/server-main.js'])))).toEqual([
+      'occto-sim: runs node dist/systems/occto/simulator/server-main.js, but its source systems/occto/simulator/server-main.ts does not exist',
     ]);
     // A Dockerfile CMD naming a file the build does not produce.
     const wrongCmd = dockerfileText.replace('CMD ["node", "dist/worker/main.js"]', 'CMD ["node", "dist/worker/start.js"]');
@@ -100,7 +100,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
     // The simulators create their dev PKI with @peculiar/x509, a devDependency: not in the runtime image.
     const onRuntime = mutated((c) => (c.services['occto-sim']!.build = { context: '.', target: 'worker' }));
     expect(checkImageDependencies(onRuntime)).toContain(
-      "occto-sim: simulators/occto/main.ts loads the devDependency '@peculiar/x509', but target 'worker' installs production dependencies only",
+      "occto-sim: systems/occto/simulator/main.ts loads the devDependency '@peculiar/x509', but target 'worker' installs production dependencies only",
     );
     const noOmit = dockerfileText.replace('npm ci --omit=dev --no-audit --no-fund', 'npm ci --no-audit --no-fund');
     expect(checkImageDependencies(mutated((c) => (c.services['occto-sim']!.build = { context: '.', target: 'worker' }), noOmit))).toEqual([]);
@@ -143,7 +143,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
     const gatewayUnknown = mutated((c) => (env(c, 'gateway').GATEWAY_CORS_ORIGINS = 'http://localhost:8233'));
     expect(checkProcessEnvironments(gatewayUnknown)).toEqual([expect.stringMatching(/^gateway: GATEWAY_CORS_ORIGINS is not read by client\/gateway\/main\.ts/)]);
     const simUnknown = mutated((c) => (env(c, 'occto-sim').OCCTO_SIM_BIND = '0.0.0.0'));
-    expect(checkProcessEnvironments(simUnknown)).toEqual(['occto-sim: OCCTO_SIM_BIND is not read by simulators/occto/main.ts']);
+    expect(checkProcessEnvironments(simUnknown)).toEqual(['occto-sim: OCCTO_SIM_BIND is not read by systems/occto/simulator/main.ts']);
     const simPort = mutated((c) => (env(c, 'takusou-sim').TAKUSOU_SIM_PORT = 'https'));
     expect(checkProcessEnvironments(simPort)).toEqual(["takusou-sim: TAKUSOU_SIM_PORT must be a non-negative integer (got 'https')"]);
   });
@@ -218,7 +218,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
       "worker: OCCTO_ENDPOINT port 9443 is not occto-sim's OCCTO_SIM_PORT 8443",
     ]);
     expect(checkAddresses(mutated((c) => (env(c, 'worker').TAKUSOU_BASE_URL = 'https://occto-sim:8543/api/low-takusou/')))).toEqual([
-      'worker: TAKUSOU_BASE_URL host occto-sim is not a service running simulators/kansai-takusou/main.ts',
+      'worker: TAKUSOU_BASE_URL host occto-sim is not a service running systems/kansai-takusou/simulator/main.ts',
     ]);
     expect(checkAddresses(mutated((c) => (env(c, 'worker').OCCTO_ENDPOINT = 'https://occto-sim:8443/soap')))).toEqual(['worker: OCCTO_ENDPOINT path /soap is not /sw/soap']);
   });

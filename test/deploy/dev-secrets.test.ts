@@ -13,9 +13,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/config.js';
 import { loadGatewayConfig } from '../../client/gateway/config.js';
-import { createCaller } from '../../activities/occto/caller.js';
-import { createTransport as createOcctoTransport } from '../../activities/occto/transport.js';
-import { createTransport as createTakusouTransport } from '../../activities/kansai-takusou/transport.js';
+import { createCaller } from '../../systems/occto/activities/caller.js';
+import { createTransport as createOcctoTransport } from '../../systems/occto/activities/transport.js';
+import { createTransport as createTakusouTransport } from '../../systems/kansai-takusou/activities/transport.js';
 import { ROLES } from '../../client/gateway/api-keys.js';
 import { createDevPki } from '../../simulators/shared/dev-pki.js';
 import { devSecretFiles, ensureDevSecrets } from '../../deploy/dev-secrets.js';
@@ -100,7 +100,7 @@ describe('dev secrets for the compose stack', () => {
     // What each simulator's start does with the directory: nothing to write.
     const before = mtimes(pki);
     await createDevPki({ companies: envOf(compose.services['occto-sim']!).OCCTO_SIM_COMPANIES!.split(','), dir: pki });
-    const takusouPkiCompany = /const PKI_COMPANY = '(\d{5})'/.exec(readFileSync(join(ROOT, 'simulators/kansai-takusou/main.ts'), 'utf8'))?.[1];
+    const takusouPkiCompany = /const PKI_COMPANY = '(\d{5})'/.exec(readFileSync(join(ROOT, 'systems/kansai-takusou/simulator/main.ts'), 'utf8'))?.[1];
     expect(takusouPkiCompany).toMatch(/^\d{5}$/);
     await createDevPki({ companies: [takusouPkiCompany!], dir: pki });
     expect(mtimes(pki)).toEqual(before);
@@ -113,8 +113,8 @@ describe('dev secrets for the compose stack', () => {
   });
 
   it("the simulators, run with the compose environment, accept the worker's configuration from the compose environment", async () => {
-    const occto = startTs('simulators/occto/main.ts', simulatorEnv('occto-sim', 'OCCTO_SIM_'));
-    const takusou = startTs('simulators/kansai-takusou/main.ts', simulatorEnv('takusou-sim', 'TAKUSOU_SIM_'));
+    const occto = startTs('systems/occto/simulator/main.ts', simulatorEnv('occto-sim', 'OCCTO_SIM_'));
+    const takusou = startTs('systems/kansai-takusou/simulator/main.ts', simulatorEnv('takusou-sim', 'TAKUSOU_SIM_'));
     procs.push(occto, takusou);
     const pki = devSecretFiles(dir, companies).pkiDir;
     const before = mtimes(pki);

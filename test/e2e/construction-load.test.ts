@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
 import { runTs, startTs, type Proc } from '../support/processes.js';
-import { COMPANY } from '../support/occto-harness.js';
-import { constructionInput, constructionRef } from '../support/takusou-harness.js';
-import { confirmConstructionCompletion, getConstructionStatus, startConstruction, startStreetLights } from '../../client/construction.js';
+import { COMPANY } from '../../systems/occto/test/harness.js';
+import { constructionInput, constructionRef } from '../../systems/kansai-takusou/test/harness.js';
+import { confirmConstructionCompletion, getConstructionStatus, startConstruction, startStreetLights } from '../../systems/kansai-takusou/client/construction.js';
 import { jstDate } from '../../domain/jst.js';
 
 const N_PER_KIND = 10;
@@ -27,7 +27,7 @@ writeFileSync(report, Buffer.alloc(1024, 2));
 
 beforeAll(async () => {
   env = await createDevServerEnv();
-  sim = startTs('simulators/kansai-takusou/main.ts', {
+  sim = startTs('systems/kansai-takusou/simulator/main.ts', {
     TAKUSOU_SIM_PORT: '0',
     TAKUSOU_SIM_ADMIN_PORT: '0',
     TAKUSOU_SIM_CERT_DIR: `${dir}/pki`,

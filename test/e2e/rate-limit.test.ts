@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createDevServerEnv, TEST_CODEC_KEYS } from '../support/temporal-env.js';
-import { COMPANY, LOGIN, supplyPoint, switchingInput } from '../support/occto-harness.js';
+import { COMPANY, LOGIN, supplyPoint, switchingInput } from '../../systems/occto/test/harness.js';
 import { startTs, type Proc } from '../support/processes.js';
-import { startSwitchingIn } from '../../client/switching-in.js';
+import { startSwitchingIn } from '../../systems/occto/client/switching-in.js';
 import { createWorkerSet } from '../../worker/workers.js';
-import { parseOcctoClientConfig } from '../../activities/occto/config.js';
+import { parseOcctoClientConfig } from '../../systems/occto/activities/config.js';
 
 const N = 30;
 let env: TestWorkflowEnvironment;
@@ -24,7 +24,7 @@ let info: { endpoint: string; adminUrl: string; caFile: string; clientCerts: Rec
 beforeAll(async () => {
   env = await createDevServerEnv();
   // Judgement and processing are immediate: every call the flow makes is a rate-limited one.
-  sim = startTs('simulators/occto/main.ts', {
+  sim = startTs('systems/occto/simulator/main.ts', {
     OCCTO_SIM_PORT: '0',
     OCCTO_SIM_ADMIN_PORT: '0',
     OCCTO_SIM_CERT_DIR: join(mkdtempSync(join(tmpdir(), 'denki-rate-')), 'pki'),

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
 import { startTs, runTs, type Proc } from '../support/processes.js';
-import { getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
-import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
+import { getSwitchingInStatus, startSwitchingIn } from '../../systems/occto/client/switching-in.js';
+import { COMPANY, jstDay, supplyPoint } from '../../systems/occto/test/harness.js';
 import { occtoWorkerEnv, startOcctoSimulatorProcess, type OcctoSimulatorProcess } from '../support/e2e-simulators.js';
-import type { SwitchingInStatus } from '../../workflows/occto/switching-in.defs.js';
+import type { SwitchingInStatus } from '../../systems/occto/workflows/switching-in.defs.js';
 
 let env: TestWorkflowEnvironment;
 let sim: OcctoSimulatorProcess;

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, TEST_KEY_SPEC } from '../support/temporal-env.js';
 import { startTs, runTs, type Proc } from '../support/processes.js';
-import { COMPANY, supplyPoint } from '../support/occto-harness.js';
+import { COMPANY, supplyPoint } from '../../systems/occto/test/harness.js';
 import { occtoWorkerEnv, startOcctoSimulatorProcess, type OcctoSimulatorProcess } from '../support/e2e-simulators.js';
-import { getSwitchingOutStatus } from '../../client/switching-out.js';
-import { switchingOutWorkflowId } from '../../domain/switching-out.js';
-import type { SwitchingOutStatus } from '../../workflows/occto/switching-out.defs.js';
+import { getSwitchingOutStatus } from '../../systems/occto/client/switching-out.js';
+import { switchingOutWorkflowId } from '../../systems/occto/domain/switching-out.js';
+import type { SwitchingOutStatus } from '../../systems/occto/workflows/switching-out.defs.js';
 
 let env: TestWorkflowEnvironment;
 let sim: OcctoSimulatorProcess;

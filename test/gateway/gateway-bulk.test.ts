@@ -4,7 +4,7 @@
 // 400/413/415. No worker is needed: the workflows only have to exist.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
+import { COMPANY, jstDay, supplyPoint } from '../../systems/occto/test/harness.js';
 import { createDevServerEnv } from '../support/temporal-env.js';
 import { call, isErrorShape, startGateway, type ErrorShape, type TestGateway } from './support.js';
 

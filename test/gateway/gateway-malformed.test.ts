@@ -5,8 +5,8 @@
 // with a violation naming the field where a field is at fault. Prints one line with the counts.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPANY, jstDay, supplyPoint, switchingInput } from '../support/occto-harness.js';
-import { constructionInput } from '../support/takusou-harness.js';
+import { COMPANY, jstDay, supplyPoint, switchingInput } from '../../systems/occto/test/harness.js';
+import { constructionInput } from '../../systems/kansai-takusou/test/harness.js';
 import { createDevServerEnv } from '../support/temporal-env.js';
 import { API_ROUTES, IDS } from './routes-table.js';
 import { auth, isErrorShape, startGateway, type TestGateway } from './support.js';

@@ -4,12 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { HISTOGRAM_BUCKETS, METRICS, prometheusExporter, type CallOutcome } from '../../platform/metrics.js';
-import { occtoOutcome } from '../../activities/occto/caller.js';
-import { businessFailure, classifyTransportError as occtoTransportError, interpretResponse as occtoResponse, malformed } from '../../activities/occto/errors.js';
-import { TransportTimeoutError as OcctoTimeout } from '../../activities/occto/transport.js';
-import { takusouOutcome, TransportTimeoutError as TakusouTimeout } from '../../activities/kansai-takusou/transport.js';
-import { classifyTransportError as takusouTransportError, interpretResponse as takusouResponse, type Classified } from '../../activities/kansai-takusou/errors.js';
-import { SERVICE } from '../../activities/kansai-takusou/provisional-wire-format.js';
+import { occtoOutcome } from '../../systems/occto/activities/caller.js';
+import { businessFailure, classifyTransportError as occtoTransportError, interpretResponse as occtoResponse, malformed } from '../../systems/occto/activities/errors.js';
+import { TransportTimeoutError as OcctoTimeout } from '../../systems/occto/activities/transport.js';
+import { takusouOutcome, TransportTimeoutError as TakusouTimeout } from '../../systems/kansai-takusou/activities/transport.js';
+import { classifyTransportError as takusouTransportError, interpretResponse as takusouResponse, type Classified } from '../../systems/kansai-takusou/activities/errors.js';
+import { SERVICE } from '../../systems/kansai-takusou/activities/provisional-wire-format.js';
 import { MAINTENANCE_WAITS_METRIC } from '../../workflows/shared/maintenance-guard.js';
 import { TEST_KEY_SPEC } from '../support/temporal-env.js';
 

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, FormData, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RELAY_STATUS, SUCCESS_RESULT_CODE, relayResultResponseSchema } from '../../activities/occto/provisional-wire-format.js';
-import { ACCEPTANCE_RESULT, acceptanceResponseSchema } from '../../activities/kansai-takusou/provisional-wire-format.js';
+import { RELAY_STATUS, SUCCESS_RESULT_CODE, relayResultResponseSchema } from '../../systems/occto/activities/provisional-wire-format.js';
+import { ACCEPTANCE_RESULT, acceptanceResponseSchema } from '../../systems/kansai-takusou/activities/provisional-wire-format.js';
 import { createDevPki, type DevPki } from '../../simulators/shared/dev-pki.js';
-import { startOcctoSimulator, syntheticPointId, type OcctoSimulator } from '../../simulators/occto/server.js';
-import { startTakusouSimulator, type TakusouSimulator } from '../../simulators/kansai-takusou/server.js';
+import { startOcctoSimulator, syntheticPointId, type OcctoSimulator } from '../../systems/occto/simulator/server.js';
+import { startTakusouSimulator, type TakusouSimulator } from '../../systems/kansai-takusou/simulator/server.js';
 import { keepStateInFile, readStateFile } from '../../simulators/shared/state-file.js';
-import { createCaller } from './occto-sim-client.js';
+import { createCaller } from '../../systems/occto/test/simulator/occto-sim-client.js';
 
 const COMPANY = '12346';
 const creds = { loginID: 'state-user', password: 'state-secret' };

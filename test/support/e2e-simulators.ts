@@ -1,7 +1,7 @@
 // The OCCTO and たくそう君 simulators as separate processes for end-to-end tests (simulators/*/main.ts
 // under tsx), and the worker environment that points worker/main.ts at them.
 import { startTs, type Proc } from './processes.js';
-import { COMPANY } from './occto-harness.js';
+import { COMPANY } from '../../systems/occto/test/harness.js';
 import { TEST_KEY_SPEC } from './temporal-env.js';
 
 export interface OcctoSimulatorProcessOptions {
@@ -33,10 +33,10 @@ export interface OcctoSimulatorProcess {
   clientCerts: Record<string, { cert: string; key: string }>;
 }
 
-/** Starts simulators/occto/main.ts and waits for the JSON line that names its endpoints and certificates. */
+/** Starts systems/occto/simulator/main.ts and waits for the JSON line that names its endpoints and certificates. */
 export async function startOcctoSimulatorProcess(o: OcctoSimulatorProcessOptions): Promise<OcctoSimulatorProcess> {
   const company = o.company ?? COMPANY;
-  const proc = startTs('simulators/occto/main.ts', {
+  const proc = startTs('systems/occto/simulator/main.ts', {
     OCCTO_SIM_PORT: String(o.port ?? 0),
     OCCTO_SIM_ADMIN_PORT: String(o.adminPort ?? 0),
     OCCTO_SIM_CERT_DIR: o.certDir,
@@ -97,10 +97,10 @@ export interface TakusouSimulatorProcess {
   caFile: string;
 }
 
-/** Starts simulators/kansai-takusou/main.ts and waits for the JSON line that names its URLs and CA. */
+/** Starts systems/kansai-takusou/simulator/main.ts and waits for the JSON line that names its URLs and CA. */
 export async function startTakusouSimulatorProcess(o: TakusouSimulatorProcessOptions): Promise<TakusouSimulatorProcess> {
   const ms = (name: string, v: number | undefined) => (v === undefined ? {} : { [`TAKUSOU_SIM_${name}`]: String(v) });
-  const proc = startTs('simulators/kansai-takusou/main.ts', {
+  const proc = startTs('systems/kansai-takusou/simulator/main.ts', {
     TAKUSOU_SIM_PORT: String(o.port ?? 0),
     TAKUSOU_SIM_ADMIN_PORT: String(o.adminPort ?? 0),
     TAKUSOU_SIM_CERT_DIR: o.certDir,

@@ -1,6 +1,6 @@
 // Recorded histories guard determinism: a change to workflow code that would break running
 // workflows fails test/workflows/replay.test.ts (then use patched() or a new workflow type).
-// Record fresh ones with: RECORD_REPLAY_FIXTURES=1 npx vitest run test/workflows/switching-in.test.ts
+// Record fresh ones with: RECORD_REPLAY_FIXTURES=1 npx vitest run systems/occto/test/workflows/switching-in.test.ts
 import { writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';

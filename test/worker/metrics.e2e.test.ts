@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv } from '../support/temporal-env.js';
 import { startTs, type Proc } from '../support/processes.js';
-import { decideSwitchingIn, getSwitchingInStatus, startSwitchingIn } from '../../client/switching-in.js';
-import { COMPANY, jstDay, supplyPoint } from '../support/occto-harness.js';
-import type { SwitchingInStatus } from '../../workflows/occto/switching-in.defs.js';
-import { startConstruction } from '../../client/construction.js';
-import { constructionInput, constructionRef } from '../support/takusou-harness.js';
+import { decideSwitchingIn, getSwitchingInStatus, startSwitchingIn } from '../../systems/occto/client/switching-in.js';
+import { COMPANY, jstDay, supplyPoint } from '../../systems/occto/test/harness.js';
+import type { SwitchingInStatus } from '../../systems/occto/workflows/switching-in.defs.js';
+import { startConstruction } from '../../systems/kansai-takusou/client/construction.js';
+import { constructionInput, constructionRef } from '../../systems/kansai-takusou/test/harness.js';
 import { occtoWorkerEnv, startOcctoSimulatorProcess, startTakusouSimulatorProcess, startTogether, takusouWorkerEnv, type OcctoSimulatorProcess, type TakusouSimulatorProcess } from '../support/e2e-simulators.js';
 
 let env: TestWorkflowEnvironment;

@@ -14,7 +14,7 @@ import { createDevServerEnv } from '../support/temporal-env.js';
 import { createDevPki, type PemPair } from '../../simulators/shared/dev-pki.js';
 import { createWorkerSet, type WorkerSet } from '../../worker/workers.js';
 import { TEST_CODEC_KEYS } from '../support/temporal-env.js';
-import { parseOcctoClientConfig } from '../../activities/occto/config.js';
+import { parseOcctoClientConfig } from '../../systems/occto/activities/config.js';
 import { certificatesOf, createCertificateActivities } from '../../activities/certificates/activities.js';
 import type { ClientCertificateInfo } from '../../activities/certificates/contract.js';
 import {

@@ -15,9 +15,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DomainRuleViolation } from '../../../domain/errors.js';
-import { operationRefusal } from '../../../domain/occto-operation-inputs.js';
-import { startOcctoApplication } from '../../occto-operations.js';
-import { startSwitchingIn } from '../../switching-in.js';
+import { operationRefusal } from '../../../systems/occto/domain/occto-operation-inputs.js';
+import { startOcctoApplication } from '../../../systems/occto/client/occto-operations.js';
+import { startSwitchingIn } from '../../../systems/occto/client/switching-in.js';
 import { describeColumns, decodeCsvBody, parseCsvRows, type CsvColumn } from '../csv.js';
 import { HttpError, violationsFromIssues } from '../errors.js';
 import { applicationStartBody, noQuery, switchingInStartBody } from '../schemas.js';
