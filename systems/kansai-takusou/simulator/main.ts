@@ -12,7 +12,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { keepStateInFile, type StateFile } from '../../../simulators/shared/state-file.js';
+import { exitOnStartFailure, runAsProcess, settings } from '../../../simulators/shared/process.js';
 import { createDevPki, devPkiFiles } from '../../../simulators/shared/dev-pki.js';
 import { startTakusouSimulator } from './server.js';
 
@@ -36,16 +36,7 @@ const { values } = parseArgs({
   strict: true,
 });
 
-const env = process.env;
-const setting = (flag: keyof typeof values, name: string): string | undefined => (values[flag] as string | undefined) ?? env[`TAKUSOU_SIM_${name}`];
-
-function intSetting(flag: keyof typeof values, name: string): number | undefined {
-  const raw = setting(flag, name);
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${flag} / TAKUSOU_SIM_${name} must be a non-negative integer (got '${raw}')`);
-  return n;
-}
+const { setting, intSetting } = settings<keyof typeof values>(values, 'TAKUSOU_SIM');
 
 /** The dev PKI wants a company for its client certificates; the takusou server uses only the CA and server pair. */
 const PKI_COMPANY = '12346';
@@ -74,40 +65,11 @@ async function main(): Promise<void> {
   });
 
   const files = devPkiFiles([PKI_COMPANY]);
+
   // --state-file: the books survive a restart (local stack); read back now, written while they change.
-  const stateFilePath = setting('state-file', 'STATE_FILE');
-  let state: StateFile | undefined;
-  if (stateFilePath) {
-    state = keepStateInFile({ path: resolve(stateFilePath), kind: 'kansai-takusou', exportState: sim.exportState, importState: sim.importState });
-    logger.info({ stateFile: resolve(stateFilePath), restored: state.restored }, 'takusou simulator: state file');
-  }
+  runAsProcess(sim, { label: 'takusou simulator', kind: 'kansai-takusou', stateFilePath: setting('state-file', 'STATE_FILE'), logger });
 
   console.log(JSON.stringify({ takusouSimulator: { url: sim.url, adminUrl: sim.adminUrl, certDir, caFile: resolve(certDir, files.ca.cert) } }));
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'takusou simulator: stopping');
-    try {
-      state?.close();
-      state?.save();
-    } catch (e: unknown) {
-      logger.error({ err: e }, 'takusou simulator: could not write the state file');
-    }
-    sim.close().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        logger.error({ err: e }, 'takusou simulator: close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-main().catch((e: unknown) => {
-  console.error(`takusou simulator: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('takusou simulator'));

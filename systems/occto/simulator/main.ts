@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { keepStateInFile, type StateFile } from '../../../simulators/shared/state-file.js';
+import { exitOnStartFailure, runAsProcess, settings } from '../../../simulators/shared/process.js';
 import { isAreaCode, type AreaCode } from '../../../domain/areas.js';
 import { createDevPki, devPkiFiles } from '../../../simulators/shared/dev-pki.js';
 import { startOcctoSimulator, type OcctoSimulatorOptions } from './server.js';
@@ -42,15 +42,7 @@ const { values } = parseArgs({
 });
 
 const env = process.env;
-const setting = (flag: keyof typeof values, name: string): string | undefined => (values[flag] as string | undefined) ?? env[`OCCTO_SIM_${name}`];
-
-function intSetting(flag: keyof typeof values, name: string): number | undefined {
-  const raw = setting(flag, name);
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${flag} / OCCTO_SIM_${name} must be a non-negative integer (got '${raw}')`);
-  return n;
-}
+const { setting, intSetting } = settings<keyof typeof values>(values, 'OCCTO_SIM');
 
 function companiesFromEnv(codes: string[]): OcctoSimulatorOptions['companies'] {
   return codes.map((code) => {
@@ -104,13 +96,9 @@ async function main(): Promise<void> {
 
   const files = devPkiFiles(codes);
   const inDir = (f: string) => resolve(certDir, f);
+
   // --state-file: the books survive a restart (local stack); read back now, written while they change.
-  const stateFilePath = setting('state-file', 'STATE_FILE');
-  let state: StateFile | undefined;
-  if (stateFilePath) {
-    state = keepStateInFile({ path: resolve(stateFilePath), kind: 'occto', exportState: sim.exportState, importState: sim.importState });
-    logger.info({ stateFile: resolve(stateFilePath), restored: state.restored }, 'occto simulator: state file');
-  }
+  runAsProcess(sim, { label: 'occto simulator', kind: 'occto', stateFilePath: setting('state-file', 'STATE_FILE'), logger });
 
   console.log(
     JSON.stringify({
@@ -125,31 +113,6 @@ async function main(): Promise<void> {
       },
     }),
   );
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'occto simulator: stopping');
-    try {
-      state?.close();
-      state?.save();
-    } catch (e: unknown) {
-      logger.error({ err: e }, 'occto simulator: could not write the state file');
-    }
-    sim.close().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        logger.error({ err: e }, 'occto simulator: close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-main().catch((e: unknown) => {
-  console.error(`occto simulator: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('occto simulator'));
