@@ -10,6 +10,7 @@
 import { isCancellation, setHandler } from '@temporalio/workflow';
 import type { ConstructionInput } from '../domain/construction.js';
 import { NeedsDecision } from '../../../workflows/shared/needs-decision.js';
+import { endedByCancellation } from '../../../workflows/shared/cancellation.js';
 import { CancelRequested, Construction, parseConstructionInput } from './construction.steps.js';
 import {
   cancelApplicationUpdate,
@@ -75,7 +76,7 @@ export async function constructionWorkflow(rawInput: ConstructionInput): Promise
       err instanceof CancelRequested ? err.request : isCancellation(err) ? { requestedBy: 'system', reason: 'workflow cancelled' } : undefined;
     if (!request) throw err;
     await application.cancel(request);
-    if (isCancellation(err)) throw err;
+    if (isCancellation(err)) throw endedByCancellation(err);
     return { outcome: 'CANCELLED', applicationNo: application.state.applicationNo, reason: request.reason, by: request.requestedBy };
   }
 }

@@ -5,6 +5,7 @@
 import { isCancellation, setHandler } from '@temporalio/workflow';
 import type { SwitchingInInput } from '../domain/switching-in.js';
 import { NeedsDecision } from '../../../workflows/shared/needs-decision.js';
+import { endedByCancellation } from '../../../workflows/shared/cancellation.js';
 import { SwitchingIn, parseSwitchingInInput } from './switching-in.steps.js';
 import { switchingInDecideUpdate, switchingInStatusQuery, type SwitchingInResult } from './switching-in.defs.js';
 
@@ -57,6 +58,6 @@ export async function switchingInWorkflow(rawInput: SwitchingInInput): Promise<S
   } catch (err) {
     if (!isCancellation(err)) throw err;
     await switching.cancelled();
-    throw err;
+    throw endedByCancellation(err);
   }
 }
