@@ -21,12 +21,11 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { IncomingRelay, OcctoActivities } from '../activities/contract.js';
 import type { NotificationActivities } from '../../../activities/notifications/contract.js';
-import { OcctoFailure } from '../activities/contract.js';
 import type { BusinessHours } from '../../../domain/business-calendar.js';
 import { CATEGORY_LABELS, type Category } from '../../../domain/categories.js';
 import { formatViolations, violationsFromZodError } from '../../../domain/errors.js';
 import { inboxSweepVerdict, nextInboxPollAt } from '../domain/inbox.js';
-import { OCCTO_DEFAULT_MAINTENANCE, type MaintenanceConfig } from '../../../domain/maintenance.js';
+import { type MaintenanceConfig } from '../../../domain/maintenance.js';
 import { isAreaCode } from '../../../domain/areas.js';
 import { incomingRelaySchema, switchingOutWorkflowId, type SwitchingOutOptionsInput } from '../domain/switching-out.js';
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../../domain/task-queues.js';
@@ -46,6 +45,7 @@ import {
 } from './incoming-relays.defs.js';
 import { switchingOutWorkflow } from './switching-out.js';
 import { SWITCHING_OUT_KIND } from './switching-out.defs.js';
+import { occtoGuardOptions } from './occto-lifecycle.js';
 
 interface SweepSpec {
   company: string;
@@ -78,13 +78,7 @@ async function sweepInbox(spec: SweepSpec): Promise<InboxSweepResult> {
   });
   const notify = proxyActivities<NotificationActivities>({ taskQueue: NOTIFY_TASK_QUEUE, startToCloseTimeout: '30 seconds' });
   // 廃止取次照会 is OCCTO-internal (IS_): system-wide windows only, so no area is needed.
-  const guard = new MaintenanceGuard({
-    system: 'occto',
-    maintenance: spec.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
-    area: '01',
-    unannouncedRetryMs: 5 * 60_000,
-    maintenanceFailureType: OcctoFailure.Maintenance,
-  });
+  const guard = new MaintenanceGuard(occtoGuardOptions({ area: '01', unannouncedRetryMs: 5 * 60_000, maintenance: spec.maintenance }));
 
   for (const category of spec.categories) {
     const sweep: CategorySweep = { category, seen: 0, started: 0, alreadyStarted: 0, refused: 0 };

@@ -15,10 +15,9 @@ import {
 } from '@temporalio/workflow';
 import type { ApplicationKind, OcctoActivities, ProcessingStatus, RelayResult } from '../activities/contract.js';
 import type { NotificationActivities } from '../../../activities/notifications/contract.js';
-import { OcctoFailure } from '../activities/contract.js';
 import { areaOfCompany } from '../../../domain/company.js';
 import { formatViolations, violationsFromZodError } from '../../../domain/errors.js';
-import { OCCTO_DEFAULT_MAINTENANCE, type AdHocWindow } from '../../../domain/maintenance.js';
+import { type AdHocWindow } from '../../../domain/maintenance.js';
 import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../../domain/task-queues.js';
 import { MaintenanceGuard, type CallScope } from '../../../workflows/shared/maintenance-guard.js';
 import { maintenanceAnnouncedSignal } from '../../../workflows/shared/messages.js';
@@ -36,6 +35,7 @@ import {
   type StatusPollerInput,
   type StatusPollerStatus,
 } from './status-poller.defs.js';
+import { occtoGuardOptions } from './occto-lifecycle.js';
 
 interface Sub {
   workflowId: string;
@@ -98,11 +98,7 @@ export async function occtoStatusPollerWorkflow(raw: StatusPollerInput): Promise
   const windows: AdHocWindow[] = input.windows as AdHocWindow[];
   // IF_x11110 goes to the T&D system the company code routes to (docs/external-systems/occto-switching.md §6.2): that area's windows.
   const guard = new MaintenanceGuard({
-    system: 'occto',
-    maintenance: OCCTO_DEFAULT_MAINTENANCE,
-    area: areaOfCompany(company),
-    unannouncedRetryMs: 15 * 60_000,
-    maintenanceFailureType: OcctoFailure.Maintenance,
+    ...occtoGuardOptions({ area: areaOfCompany(company), unannouncedRetryMs: 15 * 60_000 }),
     hooks: {
       onWait: (until) => {
         status.waitingForMaintenanceUntil = new Date(until).toISOString();

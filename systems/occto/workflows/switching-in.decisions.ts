@@ -7,6 +7,7 @@ import { switchingInCorrectionSchema, type SwitchingInCorrection, type Switching
 import { OcctoFailure } from '../activities/contract.js';
 import { NeedsDecision, type Failure } from '../../../workflows/shared/needs-decision.js';
 import type { DecisionReason, SwitchingInDecision, SwitchingInStatus } from './switching-in.defs.js';
+import { occtoTechnicalNeed } from './occto-lifecycle.js';
 
 /** The decision a non-retryable activity failure asks for; undefined for a bug of ours. */
 export function switchingInNeed(f: Failure): NeedsDecision<DecisionReason> | undefined {
@@ -16,15 +17,8 @@ export function switchingInNeed(f: Failure): NeedsDecision<DecisionReason> | und
       return new NeedsDecision('BUSINESS_ERROR', f.message, { code });
     case OcctoFailure.DuplicateRelay:
       return new NeedsDecision('DUPLICATE_RELAY', f.message, { code });
-    case OcctoFailure.Auth:
-      return new NeedsDecision('AUTH_ERROR', `${f.message} — check the client certificate and credentials, then retry`);
-    case OcctoFailure.MalformedResponse:
-      return new NeedsDecision('MALFORMED_RESPONSE', f.message);
     default:
-      if (f.timedOut || f.type === OcctoFailure.Transient || f.type === OcctoFailure.RateLimited) {
-        return new NeedsDecision('UNREACHABLE', `OCCTO unreachable for too long: ${f.message}`);
-      }
-      return undefined;
+      return occtoTechnicalNeed(f);
   }
 }
 

@@ -3,10 +3,8 @@
 import { ApplicationFailure, CancellationScope, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ApplySwitchingStartResult, OcctoActivities, ProcessingStatus, RelayResult } from '../activities/contract.js';
 import type { NotificationActivities } from '../../../activities/notifications/contract.js';
-import { OcctoFailure } from '../activities/contract.js';
 import { areaOfSupplyPoint } from '../../../domain/supply-point.js';
 import { jstDate } from '../../../domain/jst.js';
-import { OCCTO_DEFAULT_MAINTENANCE } from '../../../domain/maintenance.js';
 import { checkSupplyStartDate } from '../domain/start-date-rules.js';
 import { violationsFromZodError, formatViolations } from '../../../domain/errors.js';
 import { switchingInInputSchema, type SwitchingInCorrection, type SwitchingInInput, type SwitchingInParsed } from '../domain/switching-in.js';
@@ -28,6 +26,7 @@ import {
   type SwitchingInStage,
   type SwitchingInStatus,
 } from './switching-in.defs.js';
+import { occtoGuardOptions } from './occto-lifecycle.js';
 
 const EVENTS_KEPT = 50;
 
@@ -104,13 +103,7 @@ export class SwitchingIn {
       { key: SA_AREA, value: area },
       { key: SA_SUPPLY_POINT, value: supplyPointId },
     ]);
-    this.guard = this.lc.maintenanceGuard({
-      system: 'occto',
-      maintenance: options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
-      area,
-      unannouncedRetryMs: options.unannouncedOutageRetry,
-      maintenanceFailureType: OcctoFailure.Maintenance,
-    });
+    this.guard = this.lc.maintenanceGuard(occtoGuardOptions({ area, unannouncedRetryMs: options.unannouncedOutageRetry, maintenance: options.maintenance }));
     // Batched status tracking (one poller per company and category) replaced per-workflow polling.
     this.tracker = new StatusTracker({ company, category, workflowId, mode: 'auto', pollIntervalMs: options.pollInterval, record: this.lc.record });
     this.lc.acceptMaintenanceAnnouncements(this.guard);

@@ -5,6 +5,7 @@ import type { RecordCheckResult } from '../../../activities/customer-records/con
 import type { AutoJudgeRule } from '../domain/switching-out.js';
 import { NeedsDecision, type Failure } from '../../../workflows/shared/needs-decision.js';
 import type { JudgementRecord, SwitchingOutDecisionReason } from './switching-out.defs.js';
+import { occtoTechnicalNeed } from './occto-lifecycle.js';
 
 /** The rule's judgement for a clear case, or undefined (a person judges). */
 export function ruleJudgement(rule: AutoJudgeRule, check: RecordCheckResult | undefined): Omit<JudgementRecord, 'decidedAt'> | undefined {
@@ -26,14 +27,7 @@ export function switchingOutNeed(f: Failure): NeedsDecision<SwitchingOutDecision
       return new NeedsDecision('BUSINESS_ERROR', f.message, { code: f.details?.code as string | undefined });
     case OcctoFailure.AlreadyJudged:
       return new NeedsDecision('ALREADY_JUDGED', `${f.message} — the judgement registered with OCCTO differs from ours and cannot be changed (docs/external-systems/occto-switching.md §4.3)`);
-    case OcctoFailure.Auth:
-      return new NeedsDecision('AUTH_ERROR', `${f.message} — check the client certificate and credentials, then retry`);
-    case OcctoFailure.MalformedResponse:
-      return new NeedsDecision('MALFORMED_RESPONSE', f.message);
     default:
-      if (f.timedOut || f.type === OcctoFailure.Transient || f.type === OcctoFailure.RateLimited) {
-        return new NeedsDecision('UNREACHABLE', `OCCTO unreachable for too long: ${f.message}`);
-      }
-      return undefined;
+      return occtoTechnicalNeed(f);
   }
 }

@@ -8,7 +8,6 @@ import { OcctoFailure } from '../activities/contract.js';
 import type { CustomerRecordActivities } from '../../../activities/customer-records/contract.js';
 import { formatViolations, violationsFromZodError } from '../../../domain/errors.js';
 import { addDays } from '../../../domain/jst.js';
-import { OCCTO_DEFAULT_MAINTENANCE } from '../../../domain/maintenance.js';
 import { operationAvailability } from '../domain/occto-operations.js';
 import { areaOfSupplyPoint } from '../../../domain/supply-point.js';
 import {
@@ -44,6 +43,7 @@ import {
   type SwitchingOutStage,
   type SwitchingOutStatus,
 } from './switching-out.defs.js';
+import { occtoGuardOptions } from './occto-lifecycle.js';
 
 const EVENTS_KEPT = 50;
 
@@ -131,13 +131,7 @@ export class SwitchingOut {
       { key: SA_SUPPLY_POINT, value: supplyPointId },
       { key: SA_RELAY_NO, value: relayNo },
     ]);
-    this.guard = this.lc.maintenanceGuard({
-      system: 'occto',
-      maintenance: options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
-      area,
-      unannouncedRetryMs: options.unannouncedOutageRetry,
-      maintenanceFailureType: OcctoFailure.Maintenance,
-    });
+    this.guard = this.lc.maintenanceGuard(occtoGuardOptions({ area, unannouncedRetryMs: options.unannouncedOutageRetry, maintenance: options.maintenance }));
     this.tracker = new StatusTracker({ company, category, workflowId, mode: options.statusTracking, pollIntervalMs: options.pollInterval, record: this.lc.record });
     this.lc.acceptMaintenanceAnnouncements(this.guard);
   }

@@ -9,7 +9,7 @@ import type { NotificationActivities, NotifyInput } from '../../../../activities
 import { OcctoFailure } from '../../activities/contract.js';
 import type { Category } from '../../../../domain/categories.js';
 import { formatViolations, violationsFromZodError } from '../../../../domain/errors.js';
-import { OCCTO_DEFAULT_MAINTENANCE, type MaintenanceConfig } from '../../../../domain/maintenance.js';
+import { type MaintenanceConfig } from '../../../../domain/maintenance.js';
 import { operationRefusal } from '../../domain/occto-operation-inputs.js';
 import { operationLabel, type OcctoOperation } from '../../domain/occto-operations.js';
 import { areaOfSupplyPoint } from '../../../../domain/supply-point.js';
@@ -27,6 +27,7 @@ import {
   type OperationStage,
   type OperationStatus,
 } from './operation.defs.js';
+import { occtoGuardOptions, occtoTechnicalNeed } from '../occto-lifecycle.js';
 
 const EVENTS_KEPT = 50;
 
@@ -107,13 +108,7 @@ export function operationKit(k: KitInput) {
     { key: SA_AREA, value: area },
     { key: SA_SUPPLY_POINT, value: k.supplyPointId },
   ]);
-  const guard = lc.maintenanceGuard({
-    system: 'occto',
-    maintenance: k.options.maintenance ?? OCCTO_DEFAULT_MAINTENANCE,
-    area,
-    unannouncedRetryMs: k.options.unannouncedOutageRetry,
-    maintenanceFailureType: OcctoFailure.Maintenance,
-  });
+  const guard = lc.maintenanceGuard(occtoGuardOptions({ area, unannouncedRetryMs: k.options.unannouncedOutageRetry, maintenance: k.options.maintenance }));
   const sendNotice = (n: Omit<NotifyInput, 'workflowId' | 'stage'>) => lc.notify(n.kind, n.message, n.dueAt);
 
   setHandler(operationStatusQuery, () => state);
@@ -182,14 +177,7 @@ function operationNeed(f: Failure): NeedsDecision<OperationDecisionPending['reas
     case OcctoFailure.Business:
     case OcctoFailure.NotOffered:
       return new NeedsDecision('BUSINESS_ERROR', f.message, { code: f.details?.code as string | undefined });
-    case OcctoFailure.Auth:
-      return new NeedsDecision('AUTH_ERROR', `${f.message} — check the client certificate and credentials, then retry`);
-    case OcctoFailure.MalformedResponse:
-      return new NeedsDecision('MALFORMED_RESPONSE', f.message);
     default:
-      if (f.timedOut || f.type === OcctoFailure.Transient || f.type === OcctoFailure.RateLimited) {
-        return new NeedsDecision('UNREACHABLE', `OCCTO unreachable for too long: ${f.message}`);
-      }
-      return undefined;
+      return occtoTechnicalNeed(f);
   }
 }
