@@ -1,11 +1,31 @@
-// What every OCCTO lifecycle has in common, stated once: its maintenance guard (the system, OCCTO's
-// 503 failure type, the Sunday window unless the input names others) and the decisions a
-// technical failure asks for (the same for every OCCTO call).
-import { OcctoFailure } from '../activities/contract.js';
+// What every OCCTO lifecycle has in common, stated once: how it calls OCCTO and notifies people,
+// its maintenance guard (the system, OCCTO's 503 failure type, the Sunday window unless the input
+// names others) and the decisions a technical failure asks for (the same for every OCCTO call).
+import { proxyActivities } from '@temporalio/workflow';
+import { OcctoFailure, type OcctoActivities } from '../activities/contract.js';
+import type { NotificationActivities } from '../../../activities/notifications/contract.js';
+import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../../domain/task-queues.js';
 import type { AreaCode } from '../../../domain/areas.js';
 import { OCCTO_DEFAULT_MAINTENANCE, type MaintenanceConfig } from '../../../domain/maintenance.js';
 import type { MaintenanceGuardOptions } from '../../../workflows/shared/maintenance-guard.js';
 import { NeedsDecision, type Failure } from '../../../workflows/shared/needs-decision.js';
+
+/**
+ * The activities of a long-running OCCTO lifecycle (switchings, operations): OCCTO calls on the
+ * company's rate-limited queue, where queue time counts — a backlog behind the 1 req/s cap is
+ * normal, hours of failures are not — and notifications to people.
+ */
+export function occtoLifecycleActivities(company: string): { occto: OcctoActivities; notify: NotificationActivities } {
+  return {
+    occto: proxyActivities<OcctoActivities>({
+      taskQueue: occtoTaskQueue(company),
+      startToCloseTimeout: '2 minutes',
+      scheduleToCloseTimeout: '6 hours',
+      retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+    }),
+    notify: proxyActivities<NotificationActivities>({ taskQueue: NOTIFY_TASK_QUEUE, startToCloseTimeout: '30 seconds', retry: { maximumInterval: '1 minute' } }),
+  };
+}
 
 /** Options of an OCCTO lifecycle's maintenance guard. */
 export function occtoGuardOptions(o: { area: AreaCode; unannouncedRetryMs: number; maintenance?: MaintenanceConfig }): Omit<MaintenanceGuardOptions, 'hooks'> {

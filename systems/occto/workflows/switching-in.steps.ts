@@ -1,14 +1,12 @@
 // The steps of a new-retailer switching (switching-in.ts reads them as the business process): its
 // state and status, the person's decision, and each call to OCCTO behind the maintenance guard.
-import { ApplicationFailure, CancellationScope, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ApplySwitchingStartResult, OcctoActivities, ProcessingStatus, RelayResult } from '../activities/contract.js';
-import type { NotificationActivities } from '../../../activities/notifications/contract.js';
 import { areaOfSupplyPoint } from '../../../domain/supply-point.js';
 import { jstDate } from '../../../domain/jst.js';
 import { checkSupplyStartDate } from '../domain/start-date-rules.js';
 import { violationsFromZodError, formatViolations } from '../../../domain/errors.js';
 import { switchingInInputSchema, type SwitchingInCorrection, type SwitchingInInput, type SwitchingInParsed } from '../domain/switching-in.js';
-import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../../domain/task-queues.js';
 import { SA_AREA, SA_COMPANY, SA_KIND, SA_SUPPLY_POINT } from '../../../workflows/search-attributes.js';
 import { askPerson } from '../../../workflows/shared/ask-person.js';
 import { Lifecycle } from '../../../workflows/shared/lifecycle.js';
@@ -26,7 +24,7 @@ import {
   type SwitchingInStage,
   type SwitchingInStatus,
 } from './switching-in.defs.js';
-import { occtoGuardOptions } from './occto-lifecycle.js';
+import { occtoLifecycleActivities, occtoGuardOptions } from './occto-lifecycle.js';
 
 const EVENTS_KEPT = 50;
 
@@ -64,14 +62,8 @@ export class SwitchingIn {
     const { company, category, supplyPointId, options } = input;
     const area = areaOfSupplyPoint(supplyPointId);
     const { workflowId } = workflowInfo();
-    this.occto = proxyActivities<OcctoActivities>({
-      taskQueue: occtoTaskQueue(company),
-      startToCloseTimeout: '2 minutes',
-      // Queue time counts: a backlog behind the 1 req/s cap is normal, hours of failures are not.
-      scheduleToCloseTimeout: '6 hours',
-      retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-    });
-    const notify = proxyActivities<NotificationActivities>({ taskQueue: NOTIFY_TASK_QUEUE, startToCloseTimeout: '30 seconds', retry: { maximumInterval: '1 minute' } });
+    const { occto, notify } = occtoLifecycleActivities(company);
+    this.occto = occto;
     const state: SwitchingInStatus = (this.state = {
       workflowId,
       kind: SWITCHING_IN_KIND,

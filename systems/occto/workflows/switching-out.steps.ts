@@ -3,7 +3,6 @@
 // behind the maintenance guard. Relay data is for switching roles only: the status carries none.
 import { ApplicationFailure, allHandlersFinished, condition, isCancellation, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OcctoActivities, ProcessingStatus } from '../activities/contract.js';
-import type { NotificationActivities } from '../../../activities/notifications/contract.js';
 import { OcctoFailure } from '../activities/contract.js';
 import type { CustomerRecordActivities } from '../../../activities/customer-records/contract.js';
 import { formatViolations, violationsFromZodError } from '../../../domain/errors.js';
@@ -22,7 +21,7 @@ import {
   type SwitchingOutDecision,
   type SwitchingOutInput,
 } from '../domain/switching-out.js';
-import { CUSTOMER_RECORDS_TASK_QUEUE, NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../../domain/task-queues.js';
+import { CUSTOMER_RECORDS_TASK_QUEUE } from '../../../domain/task-queues.js';
 import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_KIND, SA_OPERATION, SA_RELAY_NO, SA_SUPPLY_POINT } from '../../../workflows/search-attributes.js';
 import { askPerson } from '../../../workflows/shared/ask-person.js';
 import { Lifecycle } from '../../../workflows/shared/lifecycle.js';
@@ -43,7 +42,7 @@ import {
   type SwitchingOutStage,
   type SwitchingOutStatus,
 } from './switching-out.defs.js';
-import { occtoGuardOptions } from './occto-lifecycle.js';
+import { occtoLifecycleActivities, occtoGuardOptions } from './occto-lifecycle.js';
 
 const EVENTS_KEPT = 50;
 
@@ -77,13 +76,8 @@ export class SwitchingOut {
     const { category, relayNo, supplyPointId } = relay;
     const area = areaOfSupplyPoint(supplyPointId);
     const { workflowId } = workflowInfo();
-    this.occto = proxyActivities<OcctoActivities>({
-      taskQueue: occtoTaskQueue(company),
-      startToCloseTimeout: '2 minutes',
-      scheduleToCloseTimeout: '6 hours',
-      retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-    });
-    const notify = proxyActivities<NotificationActivities>({ taskQueue: NOTIFY_TASK_QUEUE, startToCloseTimeout: '30 seconds', retry: { maximumInterval: '1 minute' } });
+    const { occto, notify } = occtoLifecycleActivities(company);
+    this.occto = occto;
     this.records = proxyActivities<CustomerRecordActivities>({
       taskQueue: CUSTOMER_RECORDS_TASK_QUEUE,
       startToCloseTimeout: '1 minute',

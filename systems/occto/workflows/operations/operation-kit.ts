@@ -2,10 +2,9 @@
 // system does not offer is a non-retryable failure naming the operation, category/area and rule),
 // the status with search attributes, the maintenance guard, and the business-error decision
 // (a person retries or abandons before a deadline; never a silent failure).
-import { ApplicationFailure, isCancellation, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { OcctoActivities } from '../../activities/contract.js';
-import type { NotificationActivities, NotifyInput } from '../../../../activities/notifications/contract.js';
+import type { NotifyInput } from '../../../../activities/notifications/contract.js';
 import { OcctoFailure } from '../../activities/contract.js';
 import type { Category } from '../../../../domain/categories.js';
 import { formatViolations, violationsFromZodError } from '../../../../domain/errors.js';
@@ -13,7 +12,6 @@ import { type MaintenanceConfig } from '../../../../domain/maintenance.js';
 import { operationRefusal } from '../../domain/occto-operation-inputs.js';
 import { operationLabel, type OcctoOperation } from '../../domain/occto-operations.js';
 import { areaOfSupplyPoint } from '../../../../domain/supply-point.js';
-import { NOTIFY_TASK_QUEUE, occtoTaskQueue } from '../../../../domain/task-queues.js';
 import { SA_APPLICATION_NO, SA_AREA, SA_COMPANY, SA_KIND, SA_OPERATION, SA_SUPPLY_POINT } from '../../../../workflows/search-attributes.js';
 import { askPerson } from '../../../../workflows/shared/ask-person.js';
 import { Lifecycle } from '../../../../workflows/shared/lifecycle.js';
@@ -27,7 +25,7 @@ import {
   type OperationStage,
   type OperationStatus,
 } from './operation.defs.js';
-import { occtoGuardOptions, occtoTechnicalNeed } from '../occto-lifecycle.js';
+import { occtoLifecycleActivities, occtoGuardOptions, occtoTechnicalNeed } from '../occto-lifecycle.js';
 
 const EVENTS_KEPT = 50;
 
@@ -59,13 +57,7 @@ export interface KitInput {
 export function operationKit(k: KitInput) {
   const { workflowId } = workflowInfo();
   const area = areaOfSupplyPoint(k.supplyPointId);
-  const occto = proxyActivities<OcctoActivities>({
-    taskQueue: occtoTaskQueue(k.company),
-    startToCloseTimeout: '2 minutes',
-    scheduleToCloseTimeout: '6 hours',
-    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-  });
-  const notify = proxyActivities<NotificationActivities>({ taskQueue: NOTIFY_TASK_QUEUE, startToCloseTimeout: '30 seconds', retry: { maximumInterval: '1 minute' } });
+  const { occto, notify } = occtoLifecycleActivities(k.company);
   const state: OperationStatus = {
     workflowId,
     kind: OCCTO_OPERATION_KIND,
